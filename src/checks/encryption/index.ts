@@ -1,0 +1,3 @@
+import type { Check } from '../registry.js';
+
+export const encryptionChecks: readonly Check[] = [];
