@@ -1,5 +1,4 @@
 #!/usr/bin/env node
 // Entry point for `kubeward` and `kubectl-ward` (kubectl finds plugins named kubectl-<name> on PATH).
-import { main } from '../dist/src/cli/main.js';
-
-process.exitCode = await main(process.argv);
+// Runs the compiled CLI in dist/ (built by `npm install` through the prepare script, or `npm run build`).
+import '../dist/src/cli/entry.js';
