@@ -335,4 +335,6 @@ export interface ControlPlane {
   problems: InputProblem[];
   /** reasons the scan saw only part of the cluster (403 on a resource, unreachable kubelet, ...) */
   partial: string[];
+  /** ISO time the facts were read; checks judge certificate expiry against it (now when unset) */
+  scannedAt?: string;
 }

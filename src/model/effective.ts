@@ -211,3 +211,18 @@ export function evidenceFor(c: Component, e: Effective): Evidence {
 export function evidenceForFile(file: NodeFile, extra: Partial<Evidence> = {}): Evidence {
   return { source: 'file', file: file.path, line: null, flag: null, value: null, field: null, object: null, probe: null, ...extra };
 }
+
+/**
+ * The line of a document node (NodeFile.lines). Keys are dotted paths with array indices as numeric
+ * segments ("rules.3.resources.0.group"); the nearest recorded ancestor answers when the node itself
+ * has no entry, so a finding can always cite at least the enclosing item.
+ */
+export function documentLine(file: NodeFile, path: string): number | undefined {
+  if (!file.lines) return undefined;
+  const parts = path.split('.');
+  for (let n = parts.length; n > 0; n--) {
+    const line = file.lines[parts.slice(0, n).join('.')];
+    if (line !== undefined) return line;
+  }
+  return undefined;
+}
