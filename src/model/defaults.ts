@@ -30,6 +30,7 @@ const KUBELET_FLAGS = 'cmd/kubelet/app/options/options.go (applyLegacyDefaults)'
 const ETCD_FLAGS = 'etcd server/embed/config.go, server/etcdmain/config.go';
 const KCM_OPTIONS = 'cmd/kube-controller-manager/app/options/options.go';
 const SCHED_OPTIONS = 'cmd/kube-scheduler/app/options/options.go';
+const FLANNEL_MAIN = 'flannel-io/flannel main.go';
 
 export const DEFAULTS: readonly DefaultRow[] = [
   // kube-apiserver: serving
@@ -40,6 +41,7 @@ export const DEFAULTS: readonly DefaultRow[] = [
   { component: 'kube-apiserver', key: 'flag:tls-min-version', value: 'VersionTLS12', since: '1.30', source: 'Go crypto/tls (Go 1.22 CL 541516)', note: 'built with Go ≥ 1.22, whose servers default to TLS 1.2 [inferred]' },
   { component: 'kube-apiserver', key: 'flag:insecure-port', value: '8080', until: '1.20', source: 'pkg/kubeapiserver/options/serving.go', note: 'insecure serving on 127.0.0.1:8080 by default' },
   { component: 'kube-apiserver', key: 'flag:insecure-port', value: '0', since: '1.20', until: '1.24', source: 'kubernetes/kubernetes#95856' },
+  { component: 'kube-apiserver', key: 'flag:kubelet-https', value: 'true', until: '1.22', source: 'cmd/kube-apiserver/app/options/options.go', note: 'removed in 1.22: apiserver→kubelet is always https' },
   { component: 'kube-apiserver', key: 'flag:etcd-prefix', value: '/registry', source: 'staging/src/k8s.io/apiserver/pkg/server/options/etcd.go' },
   // kube-apiserver: authentication
   { component: 'kube-apiserver', key: 'flag:anonymous-auth', value: 'true', source: APISERVER_AUTHN },
@@ -91,7 +93,13 @@ export const DEFAULTS: readonly DefaultRow[] = [
   { component: 'etcd', key: 'flag:auto-tls', value: 'false', source: ETCD_FLAGS },
   { component: 'etcd', key: 'flag:peer-auto-tls', value: 'false', source: ETCD_FLAGS },
   { component: 'etcd', key: 'flag:data-dir', value: '${name}.etcd', source: ETCD_FLAGS },
+  { component: 'etcd', key: 'flag:name', value: 'default', source: ETCD_FLAGS },
+  { component: 'etcd', key: 'flag:initial-cluster', value: 'default=http://localhost:2380', source: ETCD_FLAGS },
   { component: 'etcd', key: 'flag:tls-min-version', value: 'TLS1.2', source: ETCD_FLAGS, note: 'etcd ≥ 3.5.? defaults to TLS 1.2; older etcd uses Go default' },
+
+  // flanneld (flags; env FLANNELD_<NAME> is read by effective.ts)
+  { component: 'flanneld', key: 'flag:etcd-endpoints', value: 'http://127.0.0.1:4001,http://127.0.0.1:2379', source: FLANNEL_MAIN, note: 'plaintext etcd on loopback' },
+  { component: 'flanneld', key: 'flag:kube-subnet-mgr', value: 'false', source: FLANNEL_MAIN, note: 'false: flanneld keeps its state in etcd' },
 
   // kubelet: flag-only (legacy) defaults
   { component: 'kubelet', key: 'flag:anonymous-auth', value: 'true', source: KUBELET_FLAGS },
