@@ -224,6 +224,8 @@ export interface NodeFile {
   /** PEM certificates found in the file */
   certificates?: CertificateFacts[];
   privateKey?: KeyFacts;
+  /** a PEM public key (e.g. the service-account sa.pub), matched to its private key by fingerprint */
+  publicKey?: KeyFacts;
   kubeconfig?: KubeconfigFacts;
   encryptionConfig?: EncryptionConfigFacts;
   /** a parsed, secret-free config document (audit policy, AuthenticationConfiguration, AuthorizationConfiguration, admission config) */
