@@ -3,7 +3,7 @@
  * version (defaults.ts). Checks read settings only through these functions, never by raw presence.
  */
 import { posix } from 'node:path';
-import type { Component, ControlPlane, FlagSetting, Host, Location, NodeFile, Version } from './control-plane.js';
+import type { Component, ControlPlane, FlagSetting, Host, KubeconfigCluster, KubeconfigFacts, KubeconfigUser, Location, NodeFile, Version } from './control-plane.js';
 import { defaultFor, type DefaultRow } from './defaults.js';
 import type { Evidence } from './finding.js';
 
@@ -225,4 +225,32 @@ export function documentLine(file: NodeFile, path: string): number | undefined {
     if (line !== undefined) return line;
   }
   return undefined;
+}
+
+/**
+ * A sentence naming the default that applied to an unset setting, with its upstream file, e.g.
+ * "unset: kube-controller-manager defaults to 0.0.0.0 (cmd/kube-controller-manager/app/options/options.go)".
+ * Undefined when the setting is explicit.
+ */
+export function defaultDetail(c: Component, e: Effective): string | undefined {
+  if (e.explicit) return undefined;
+  const row = e.defaultRow;
+  if (!row) return `unset: ${c.kind} has no default for it`;
+  const value = row.value === undefined ? 'nothing' : row.value;
+  return `unset: ${c.kind} defaults to ${value} (${row.source}${row.note ? `; ${row.note}` : ''})`;
+}
+
+/**
+ * The cluster and user a kubeconfig's current context selects; without a current context client-go
+ * has nothing to pick, but a file with one cluster and one user is read as those
+ * (client-go tools/clientcmd/client_config.go: getContext/getCluster/getAuthInfo).
+ */
+export function kubeconfigCurrent(k: KubeconfigFacts): { cluster?: KubeconfigCluster; user?: KubeconfigUser } {
+  const ctx = k.contexts.find((x) => x.name === k.currentContext) ?? (k.contexts.length === 1 ? k.contexts[0] : undefined);
+  const cluster = ctx ? k.clusters.find((x) => x.name === ctx.cluster) : k.clusters.length === 1 ? k.clusters[0] : undefined;
+  const user = ctx ? k.users.find((x) => x.name === ctx.user) : k.users.length === 1 ? k.users[0] : undefined;
+  const out: { cluster?: KubeconfigCluster; user?: KubeconfigUser } = {};
+  if (cluster) out.cluster = cluster;
+  if (user) out.user = user;
+  return out;
 }
