@@ -1,5 +1,91 @@
-import type { Command } from '@commander-js/extra-typings';
+/**
+ * `kubeward pki`: inventory | init | renew | approve-csrs. Defines the commands only; the engines in
+ * src/pki are imported inside the actions.
+ */
+import { Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
+import { hostname } from 'node:os';
+import { InputError, UsageError } from './errors.js';
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive whole number.');
+  return n;
+}
 
 export function registerPki(program: Command): void {
-  void program;
+  const pki = program.command('pki').description('certificate inventory, a cluster PKI with its own etcd CA, renewal, safe kubelet-serving CSR approval');
+
+  pki
+    .command('init')
+    .description('create a kubeadm-compatible PKI (ca, apiserver*, front-proxy*, a separate etcd CA and its certificates, sa.key/sa.pub)')
+    .requiredOption('--out <dir>', 'the PKI directory to create (e.g. /etc/kubernetes/pki)')
+    .option('--apiserver-san <name-or-ip>', 'an extra API server SAN (repeatable)', collect, [] as string[])
+    .option('--etcd-member <name=ip>', 'an etcd member (repeatable); the one named --node-name (else the first) gets etcd/server and etcd/peer', collect, [] as string[])
+    .addOption(new Option('--key-type <type>', 'key algorithm').choices(['ecdsa-p256', 'rsa-2048', 'rsa-3072'] as const).default('ecdsa-p256' as const))
+    .option('--cluster-name <name>', 'common name of the Kubernetes CA', 'kubernetes')
+    .option('--node-name <name>', 'this control-plane node (an apiserver SAN, the etcd member it serves)', hostname())
+    .option('--dns-domain <domain>', 'cluster DNS domain (kubernetes.default.svc.<domain>)', 'cluster.local')
+    .option('--service-cidr <cidr>', 'Service CIDR; its first address is an apiserver SAN', '10.96.0.0/12')
+    .option('--force', 'replace an existing PKI (it is moved aside to <out>.bak-<time>, not deleted)', false)
+    .action(async (o) => {
+      const { parseEtcdMember } = await import('../pki/kubeadm.js');
+      const { initPki, PkiExistsError } = await import('../pki/init.js');
+      if (o.etcdMember.length === 0) throw new UsageError('pki init: at least one --etcd-member NAME=IP is needed');
+      let etcdMembers;
+      try {
+        etcdMembers = o.etcdMember.map(parseEtcdMember);
+      } catch (e) {
+        throw new UsageError(`pki init: ${(e as Error).message}`);
+      }
+      try {
+        const r = await initPki({
+          out: o.out,
+          keyType: o.keyType,
+          force: o.force,
+          clusterName: o.clusterName,
+          nodeName: o.nodeName,
+          apiserverSans: o.apiserverSan,
+          etcdMembers,
+          dnsDomain: o.dnsDomain,
+          serviceCidr: o.serviceCidr,
+        });
+        for (const f of r.files) process.stdout.write(`${(f.mode & 0o777).toString(8).padStart(4, '0')} ${f.path}\n`);
+        process.stdout.write(`wrote ${r.files.length} files to ${r.out}\n`);
+        if (r.backup) process.stderr.write(`the previous contents of ${r.out} are in ${r.backup}\n`);
+      } catch (e) {
+        if (e instanceof PkiExistsError) throw new UsageError(e.message);
+        if (e instanceof Error && /service CIDR|etcd-member/.test(e.message)) throw new UsageError(`pki init: ${e.message}`);
+        throw e;
+      }
+    });
+
+  pki
+    .command('renew')
+    .description('reissue leaf certificates from the CAs in a PKI directory, keeping subjects, SANs, EKUs and keys; old files are backed up')
+    .requiredOption('--pki-dir <dir>', 'the PKI directory (e.g. /etc/kubernetes/pki)')
+    .option('--only <names>', 'comma-separated leaf names, e.g. apiserver,etcd/server (default: every leaf)')
+    .option('--days <n>', 'validity of the new certificates in days', positiveInt, 365)
+    .option('--new-key', 'issue for a fresh key of the same kind instead of the current key', false)
+    .option('--backup-dir <dir>', 'where the old files go (default <pki-dir>-backup-<time>, mode 0700)')
+    .action(async (o) => {
+      const { renewPki, RenewError } = await import('../pki/renew.js');
+      try {
+        const r = await renewPki({
+          pkiDir: o.pkiDir,
+          only: (o.only ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+          days: o.days,
+          newKey: o.newKey,
+          ...(o.backupDir ? { backupDir: o.backupDir } : {}),
+        });
+        for (const c of r.renewed) process.stdout.write(`renewed ${c.name} (CA ${c.ca}) until ${c.notAfter}${c.newKey ? ', new key' : ''}\n`);
+        process.stdout.write(`old files backed up to ${r.backup}\n`);
+      } catch (e) {
+        if (e instanceof RenewError) throw new InputError(e.message);
+        throw e;
+      }
+    });
 }
