@@ -323,6 +323,8 @@ export interface ClusterFacts {
   bootstrapTokens: BootstrapTokenFacts[];
   /** e.g. "EKS": the control plane is managed and its flags are invisible */
   managedBy?: string;
+  /** the kubeadm-config ConfigMap's ClusterConfiguration (kubeadm keeps no secrets in it), when present */
+  kubeadmClusterConfiguration?: { document: unknown; object: string };
 }
 
 /** Kubernetes RBAC objects as read (Role, ClusterRole, RoleBinding, ClusterRoleBinding), untyped here; see src/rbac. */
