@@ -163,7 +163,9 @@ export function displayPath(absolute: string): string {
 export function nodePathFor(c: Component, value: string, e?: Effective): string {
   let p = value;
   if (!posix.isAbsolute(p)) {
-    const base = e?.field && c.config && e.at?.file ? posix.dirname(`/${e.at.file}`) : '/';
+    // only a value read from the kubelet's config (not a flag that won over it) is config-relative
+    const fromConfig = c.kind === 'kubelet' && e?.field && c.config && e.at?.file && (e.at.file === c.config.file || c.config.dropIns.includes(e.at.file));
+    const base = fromConfig && e.at?.file ? posix.dirname(`/${e.at.file}`) : '/';
     p = posix.join(base, p);
   }
   let best: { containerPath: string; hostPath: string } | undefined;
