@@ -2,7 +2,7 @@
  * `pki init`: a kubeadm-compatible PKI with a separate etcd CA, written all-or-nothing (into a
  * temp directory beside the target, then renamed into place).
  */
-import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, chmodSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CAS, kubeadmLeaves, type CaName, type LayoutOptions, type LeafSpec } from './kubeadm.js';
 import { writePkiFiles, type PkiFile } from './files.js';
@@ -125,6 +125,7 @@ export async function initPki(o: InitOptions): Promise<InitResult> {
   }
   const files = await buildPki(o);
   const parent = dirname(out);
+  mkdirSync(parent, { recursive: true, mode: 0o755 });
   const tmp = mkdtempSync(join(parent, `.${basename(out)}.kubeward-`));
   try {
     chmodSync(tmp, 0o755);
