@@ -331,7 +331,7 @@ function clientToApiserver(b: Builder, c: Component, kind: LinkKind, setting: Ef
   // kube-controller-manager and kube-scheduler: --master overrides the kubeconfig's server.
   const master = c.kind === 'kubelet' ? undefined : flag(cp, c, 'master');
   if (master?.explicit) evidence.push(evidenceFor(c, master));
-  const { cluster, user } = use.facts ? kubeconfigCurrent(use.facts) : {};
+  const { cluster } = use.facts ? kubeconfigCurrent(use.facts) : {};
   const server = master?.explicit ? master.value : cluster?.server;
   const url = server ? parseUrl(server) : undefined;
   if (use.file && cluster) {
