@@ -49,9 +49,15 @@ export function evidenceLine(e: Evidence): string {
 
 /** A link as one line: `kube-apiserver@cp-1 → etcd@cp-1 https://127.0.0.1:2379: server verified (…), client certificate (…)`. */
 export function linkLine(l: GraphLink): string {
-  const server = l.serverVerification.state + (l.serverVerification.ca ? ` by ${l.serverVerification.ca}` : '');
-  const client = l.clientAuthentication.state + (l.clientAuthentication.ca ? ` by ${l.clientAuthentication.ca}` : '');
+  const by = (ca: string | undefined) => (ca ? ` by ${shortenFingerprints(ca)}` : '');
+  const server = l.serverVerification.state + by(l.serverVerification.ca);
+  const client = l.clientAuthentication.state + by(l.clientAuthentication.ca);
   return `${l.source} → ${l.target}${l.endpoint ? ` ${l.endpoint}` : ''}: ${l.encryption}, server ${server}, client ${client}`;
+}
+
+/** A reader compares fingerprints by their first hex digits; the full value is in the JSON output. */
+function shortenFingerprints(text: string): string {
+  return text.replace(/\b(sha256:[0-9a-f]{12})[0-9a-f]{20,}/g, '$1…');
 }
 
 function severityLabel(s: Severity, c: Colors): string {
