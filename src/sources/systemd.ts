@@ -42,7 +42,7 @@ export function parseUnit(text: string, file: string): UnitEntry[] {
     const segments: [number, number][] = [[0, start]];
     let value = first.slice(eq + 1).trimStart();
     while (value.endsWith('\\') && i + 1 < lines.length) {
-      value = `${value.slice(0, -1)} `;
+      value = `${value.slice(0, -1).trimEnd()} `;
       i++;
       const next = lines[i]!;
       const t = next.trim();
@@ -217,9 +217,10 @@ export async function serviceCommand(ctx: NodeContext, unit: ServiceUnit, about:
   for (const f of envFiles) {
     // systemd.exec: settings from environment files override Environment=
     const display = toDisplay(f.path);
-    const text = await readText(ctx, display, about, f.optional);
+    const reported = ctx.problems.length;
+    const text = await readText(ctx, display, about, true);
     if (text !== undefined) parseEnvFile(text, display, env);
-    else if (!f.optional) addProblem(ctx, about, `${unit.name}: EnvironmentFile=${f.path} (${f.at.file}:${f.at.line}) cannot be read; systemd would refuse to start the service`, f.at.file, f.at.line);
+    else if (!f.optional && ctx.problems.length === reported) addProblem(ctx, about, `${unit.name}: EnvironmentFile=${f.path} (${f.at.file}:${f.at.line}) cannot be read; systemd would refuse to start the service`, f.at.file, f.at.line);
   }
   if (!exec) return undefined;
   const argv = expandCommand(exec, env);
