@@ -66,10 +66,11 @@ async function inputsFrom(o: InputFlags): Promise<ScanInputs> {
 /** Reads the inputs; tells each problem on stderr; exit 2 (InputError) only when nothing at all could be read. */
 async function load(inputs: ScanInputs): Promise<ControlPlane> {
   const { loadControlPlane, nothingRead } = await import('../scan.js');
+  const { printable } = await import('../report/text.js');
   const cp = await loadControlPlane(inputs);
   for (const p of cp.problems) {
     const where = p.file && !p.message.includes(p.file) ? `${p.file}${p.line ? `:${p.line}` : ''}: ` : '';
-    process.stderr.write(`kubeward: ${p.host}: ${where}${p.message}\n`);
+    process.stderr.write(`kubeward: ${printable(`${p.host}: ${where}${p.message}`)}\n`);
   }
   if (nothingRead(cp)) {
     const what = [...inputs.nodeRoots, ...inputs.snapshots, ...(inputs.kubeconfig ? [inputs.kubeconfig] : []), ...(inputs.rbac ?? [])].join(', ');

@@ -55,6 +55,15 @@ export function linkLine(l: GraphLink): string {
   return `${l.source} → ${l.target}${l.endpoint ? ` ${l.endpoint}` : ''}: ${l.encryption}, server ${server}, client ${client}`;
 }
 
+/**
+ * Config values and API objects are untrusted: a control character (an ANSI escape in a flag value)
+ * must not reach the terminal, where it could recolour or hide lines. Shown escaped instead.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 /** A reader compares fingerprints by their first hex digits; the full value is in the JSON output. */
 function shortenFingerprints(text: string): string {
   return text.replace(/\b(sha256:[0-9a-f]{12})[0-9a-f]{20,}/g, '$1…');
@@ -109,8 +118,12 @@ function wrap(text: string, width: number, indent: string): string {
 
 function renderFinding(f: Finding, c: Colors, width: number): string {
   const pad = ' '.repeat(11);
-  const field = (label: string, text: string) => `${pad}${c.dim(label.padEnd(5))}${wrap(text, width, pad + '     ')}`;
-  const lines = [`  ${severityLabel(f.severity, c)} ${c.bold(f.id)}  ${f.title}`, `${pad}${f.component} on ${f.host}`, field('at', evidenceLine(f.evidence))];
+  const field = (label: string, text: string) => `${pad}${c.dim(label.padEnd(5))}${wrap(printable(text), width, pad + '     ')}`;
+  const lines = [
+    `  ${severityLabel(f.severity, c)} ${c.bold(printable(f.id))}  ${printable(f.title)}`,
+    `${pad}${printable(f.component)} on ${printable(f.host)}`,
+    field('at', evidenceLine(f.evidence)),
+  ];
   if (f.detail) lines.push(field('note', f.detail));
   lines.push(field('why', f.why), field('fix', f.remediation));
   if (f.cis.length > 0) lines.push(field('CIS', f.cis.join(', ')));
@@ -121,7 +134,7 @@ export function renderGraphText(graph: Graph, opts: TextOptions = {}): string {
   const c = picocolors.createColors(opts.color ?? false);
   if (graph.links.length === 0) return `${c.bold('Communication graph')}: no links known (${graph.nodes.length} components)\n`;
   const lines = [c.bold(`Communication graph: ${graph.nodes.length} components, ${graph.links.length} links`)];
-  for (const l of graph.links) lines.push(`  ${stateLabel(l.state, c)} ${linkLine(l)}`);
+  for (const l of graph.links) lines.push(`  ${stateLabel(l.state, c)} ${printable(linkLine(l))}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -135,7 +148,7 @@ export function renderText(result: ScanResult, opts: TextOptions = {}): string {
   const s = result.summary;
   const out: string[] = [];
   const k8s = result.kubernetesVersion ? ` (Kubernetes ${result.kubernetesVersion})` : '';
-  out.push(`${c.bold(`kubeward ${result.version}`)}: ${result.target}${k8s}`, '');
+  out.push(`${c.bold(`kubeward ${result.version}`)}: ${printable(result.target)}${k8s}`, '');
   for (const practice of PRACTICES) {
     const findings = result.findings.filter((f) => f.practice === practice);
     if (findings.length === 0) continue;
@@ -151,7 +164,7 @@ export function renderText(result: ScanResult, opts: TextOptions = {}): string {
     `${c.bold('Summary')}: ${plural(s.total, 'finding')}${counts.length ? ` (${counts.join(', ')})` : ''} on ${plural(s.hosts.length, 'host')}` +
       `${s.hosts.length ? ` (${s.hosts.join(', ')})` : ''}; ${plural(s.checksRun, 'check')} run.`,
   );
-  for (const p of s.partial) out.push(`${c.yellow('Partial')}: ${p}`);
+  for (const p of s.partial) out.push(`${c.yellow('Partial')}: ${printable(p)}`);
   out.push(s.failed ? c.red(`Result: findings at or above ${s.failOn} (--fail-on ${s.failOn}).`) : c.green(`Result: nothing at or above ${s.failOn}.`));
   return `${out.join('\n')}\n`;
 }
