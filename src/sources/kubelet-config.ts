@@ -11,8 +11,8 @@ import { addProblem, listDir, readText, toDisplay, type About, type NodeContext 
 import { lineAt, parseDocuments } from './yaml-doc.js';
 
 /** One config file flattened with the line of each field; undefined (and a problem) when unreadable or malformed. */
-export async function readConfigFields(ctx: NodeContext, file: string, about: About): Promise<Record<string, ConfigField> | undefined> {
-  const text = await readText(ctx, file, about);
+export async function readConfigFields(ctx: NodeContext, file: string, about: About, optional = false): Promise<Record<string, ConfigField> | undefined> {
+  const text = await readText(ctx, file, about, optional);
   if (text === undefined) return undefined;
   const parsed = parseDocuments(text);
   if (!parsed.ok) {
@@ -42,10 +42,12 @@ export async function readKubeletConfig(ctx: NodeContext, kubelet: Component, cw
   const configFlag = kubelet.flags.config;
   if (!configFlag || configFlag.value === '') return;
   const file = resolveFrom(cwd, configFlag.value);
-  const fields = await readConfigFields(ctx, file, about);
+  const reported = ctx.problems.length;
+  const fields = await readConfigFields(ctx, file, about, true);
   if (!fields) {
+    // unreadable or malformed files are already reported; a missing one is reported where --config is set
     const at = configFlag.at;
-    addProblem(ctx, about, `kubelet --config ${configFlag.value} (${at.file ?? at.kind}${at.line ? `:${at.line}` : ''}) could not be read as ${file}; the kubelet would not start with it, and its settings are unknown`, at.file, at.line);
+    if (ctx.problems.length === reported) addProblem(ctx, about, `${at.file ?? at.kind}${at.line ? `:${at.line}` : ''}: kubelet --config ${configFlag.value} names ${file}, which does not exist; the kubelet would not start, and its config settings are unknown`, at.file, at.line);
     return;
   }
   const config: ComponentConfig = { file, dropIns: [], fields };

@@ -231,7 +231,7 @@ const RBAC_GROUP_VERSION = 'rbac.authorization.k8s.io/v1';
 export function rbacObject(kind: string, o: ApiObject): RbacObject {
   const metadata = { ...rec(o.metadata) };
   delete metadata.managedFields;
-  return { ...o, apiVersion: RBAC_GROUP_VERSION, kind, metadata } as RbacObject;
+  return { ...o, apiVersion: RBAC_GROUP_VERSION, kind, metadata };
 }
 
 /**
