@@ -115,7 +115,8 @@ export function k8sBinaries(): Promise<K8sBinaries> {
       controllerManager: join(bin, 'kube-controller-manager'),
       kubectl: join(bin, 'kubectl'),
     });
-    if (!Object.values(found()).every((f) => existsSync(f))) {
+    const { apiserver, controllerManager, kubectl } = found();
+    if (![apiserver, controllerManager, kubectl].every((f) => existsSync(f))) {
       try {
         await run('bash', [join(REPO, 'scripts/k8s-build.sh')], { env: { ...process.env, KUBEWARD_K8S_CACHE: cache }, maxBuffer: 64 << 20 });
       } catch (e) {
@@ -391,7 +392,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<Cluster> {
   };
 
   const stopAll = async (): Promise<void> => {
-    await etcdClientConn?.close();
+    etcdClientConn?.close();
     etcdClientConn = undefined;
     for (const p of [procs.kcm, procs.apiserver, procs.etcd]) if (p) await stopProc(p);
   };
