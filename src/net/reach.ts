@@ -8,7 +8,7 @@ export type Reach = 'open' | 'closed' | 'filtered' | 'unreachable' | 'reset' | '
 export function classifyError(e: unknown): { reach: Reach; code: string; message: string } {
   const err = e as NodeJS.ErrnoException;
   const code = err.code ?? 'ERROR';
-  const message = err.message ?? String(e);
+  const message = shortMessage(err.message ?? String(e));
   switch (code) {
     case 'ECONNREFUSED':
       return { reach: 'closed', code, message: 'connection refused (port closed)' };
@@ -39,4 +39,10 @@ export function timeoutError(ms: number, what: string): NodeJS.ErrnoException {
 /** "host:port" with IPv6 literals in brackets. */
 export function hostPort(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** OpenSSL's "80DC...:error:0A000412:SSL routines:ssl3_read_bytes:sslv3 alert bad certificate:../ssl/rec_layer_s3.c:1601:..." → "sslv3 alert bad certificate". */
+function shortMessage(m: string): string {
+  const openssl = /:error:[0-9A-Fa-f]+:[^:]*:[^:]*:([^:]+)/.exec(m);
+  return (openssl ? openssl[1]! : m).split('\n')[0]!.trim();
 }

@@ -78,6 +78,8 @@ export interface TlsProbeResult {
   clientCertificateRequired?: boolean;
   /** start of a non-TLS answer */
   greeting?: string;
+  /** bytes the server sent (0: it hung up without a word, as a plaintext multiplexer does on a ClientHello) */
+  serverBytes: number;
   elapsedMs: number;
 }
 
@@ -95,14 +97,14 @@ export function probeTls(o: TlsProbeOptions): Promise<TlsProbeResult> {
     let connected = false;
     let tls: TLSSocket | undefined;
     const reader = serverFlightReader();
-    const partial: Omit<TlsProbeResult, 'reach' | 'handshake' | 'elapsedMs'> = { chain: [] };
+    const partial: Omit<TlsProbeResult, 'reach' | 'handshake' | 'elapsedMs' | 'serverBytes'> = { chain: [] };
     const finish = (reach: Reach, handshake: HandshakeOutcome, extra: Partial<TlsProbeResult> = {}): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       tls?.destroy();
       tcp?.destroy();
-      resolve({ ...partial, ...flightFacts(reader.flight, partial.protocol), ...extra, reach, handshake, elapsedMs: Date.now() - started });
+      resolve({ ...partial, ...flightFacts(reader.flight, partial.protocol), ...extra, reach, handshake, serverBytes: reader.flight.bytes, elapsedMs: Date.now() - started });
     };
     const fail = (e: unknown): void => {
       const c = classifyError(e);

@@ -103,11 +103,11 @@ export async function startEtcd(o: EtcdOptions): Promise<EtcdServer> {
     const sans = [`IP:${host}`, 'DNS:localhost'];
     const serving = issueCert(ca, dir, 'server', { cn: name, sans, usage: 'both' });
     args.push('--cert-file', serving.cert, '--key-file', serving.key, '--peer-cert-file', serving.cert, '--peer-key-file', serving.key);
-    args.push('--peer-trusted-ca-file', ca.cert);
     server.ca = ca;
     if (o.mode === 'secure') {
       const trusted = o.trustedCa ?? ca;
-      args.push('--client-cert-auth', '--trusted-ca-file', trusted.cert, '--peer-client-cert-auth');
+      // etcd requires peer certificates as soon as --peer-trusted-ca-file is set (pkg/transport TLSInfo), so only here
+      args.push('--client-cert-auth', '--trusted-ca-file', trusted.cert, '--peer-client-cert-auth', '--peer-trusted-ca-file', ca.cert);
       server.client = issueCert(trusted, dir, 'client', { cn: 'kube-apiserver-etcd-client', usage: 'client' });
     }
   }

@@ -41,7 +41,7 @@ export function rmPki(dir: string): void {
 }
 
 /** A self-signed CA: `<dir>/<name>.crt` and `<name>.key`. */
-export function createCa(dir: string, name: string, cn = name, days = 2): CertFiles {
+export function createCa(dir: string, name: string, cn = name, days = 3650): CertFiles {
   const files = { cert: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) };
   openssl([
     'req', '-x509', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
@@ -64,7 +64,7 @@ export function issueCert(ca: CertFiles, dir: string, name: string, o: LeafOptio
   writeFileSync(ext, `${lines.join('\n')}\n`);
   openssl([
     'x509', '-req', '-in', csr, '-CA', ca.cert, '-CAkey', ca.key, '-set_serial', `0x${randomBytes(8).toString('hex')}`,
-    '-days', String(o.days ?? 2), '-sha256', '-extfile', ext, '-out', files.cert,
+    '-days', String(o.days ?? 365), '-sha256', '-extfile', ext, '-out', files.cert,
   ]);
   rmSync(csr);
   rmSync(ext);

@@ -1,0 +1,201 @@
+/**
+ * What each insecure probe outcome means: the finding metadata (same shape as a check's), so probe
+ * findings render exactly like scan findings. Severity follows impact: data access without
+ * credentials is critical, credentials accepted from the wrong CA is critical, plaintext is high.
+ */
+import type { CheckMeta } from '../checks/registry.js';
+
+const ETCD_SECURITY = 'https://etcd.io/docs/v3.4/op-guide/security/';
+const K8S_ETCD = 'https://kubernetes.io/docs/tasks/administer-cluster/configure-upgrade-etcd/#securing-etcd-clusters';
+const KUBELET_AUTH = 'https://kubernetes.io/docs/reference/access-authn-authz/kubelet-authn-authz/';
+
+function meta(m: CheckMeta): CheckMeta {
+  return m;
+}
+
+export const PROBE_FINDINGS = {
+  etcdNoClientCert: meta({
+    id: 'probe/etcd-no-client-cert',
+    practice: 'etcd',
+    severity: 'critical',
+    cis: ['2.2'],
+    title: 'etcd answers clients that present no certificate',
+    why: 'Whoever reaches the etcd client port can read and write every object of the cluster, Secrets included: access to etcd is root on the cluster.',
+    remediation: 'Run etcd with --client-cert-auth=true and --trusted-ca-file pointing at a dedicated etcd CA; give client certificates only to the API servers.',
+    references: [ETCD_SECURITY, K8S_ETCD],
+  }),
+  etcdPlaintext: meta({
+    id: 'probe/etcd-plaintext',
+    practice: 'etcd',
+    severity: 'critical',
+    cis: ['2.1', '2.2'],
+    title: 'etcd serves clients over plain HTTP',
+    why: 'Plain HTTP carries no client authentication and no encryption: anyone on the path reads cluster state and anyone who connects can change it.',
+    remediation: 'Serve clients only on https:// listen URLs (--listen-client-urls, --cert-file, --key-file) with --client-cert-auth=true.',
+    references: [ETCD_SECURITY],
+  }),
+  etcdForeignCa: meta({
+    id: 'probe/etcd-foreign-ca',
+    practice: 'etcd',
+    severity: 'critical',
+    cis: ['2.2'],
+    title: 'etcd accepts a client certificate from a CA it should not trust',
+    why: 'A certificate made up on the spot was accepted: client certificates are not verified against a trusted CA.',
+    remediation: 'Set --client-cert-auth=true and --trusted-ca-file to the etcd CA only.',
+    references: [ETCD_SECURITY],
+  }),
+  etcdTrustsClusterCa: meta({
+    id: 'probe/etcd-trusts-cluster-ca',
+    practice: 'etcd',
+    severity: 'critical',
+    cis: ['2.7'],
+    title: 'etcd accepts client certificates signed by the cluster CA (no CA separation)',
+    why: 'Every certificate the Kubernetes CA signs — kubelets, controllers, users, anything issued through the CSR API — opens etcd and with it every Secret, bypassing RBAC and audit.',
+    remediation: 'Give etcd its own CA (kubeadm: /etc/kubernetes/pki/etcd/ca.crt) and point --trusted-ca-file and --peer-trusted-ca-file at it; reissue the API server\'s etcd client certificate from that CA.',
+    references: [K8S_ETCD, 'https://kubernetes.io/docs/setup/best-practices/certificates/'],
+  }),
+  etcdMetricsExposed: meta({
+    id: 'probe/etcd-metrics-exposed',
+    practice: 'etcd',
+    severity: 'medium',
+    cis: [],
+    title: 'etcd metrics are served in plaintext beyond loopback',
+    why: 'The metrics listener needs no credentials; it tells anyone who reaches it the cluster size, key counts and health, and it is a way in for denial of service.',
+    remediation: 'Bind --listen-metrics-urls to http://127.0.0.1:2381 (kubeadm default) or firewall it to the monitoring network (kubeward etcd firewall --monitoring CIDR).',
+    references: ['https://etcd.io/docs/v3.4/op-guide/configuration/'],
+  }),
+  etcdPeerPlaintext: meta({
+    id: 'probe/etcd-peer-plaintext',
+    practice: 'etcd',
+    severity: 'high',
+    cis: ['2.4'],
+    title: 'etcd peer port speaks plain HTTP',
+    why: 'Raft traffic carries every write, Secrets included, in the clear; anyone who reaches the port can pose as a member.',
+    remediation: 'Use https:// peer URLs with --peer-cert-file, --peer-key-file, --peer-trusted-ca-file and --peer-client-cert-auth=true.',
+    references: [ETCD_SECURITY],
+  }),
+  etcdPeerNoClientCert: meta({
+    id: 'probe/etcd-peer-no-client-cert',
+    practice: 'etcd',
+    severity: 'high',
+    cis: ['2.5'],
+    title: 'etcd peer port answers without a peer certificate',
+    why: 'Without --peer-client-cert-auth any host that reaches port 2380 can talk raft to the member.',
+    remediation: 'Set --peer-client-cert-auth=true and --peer-trusted-ca-file to the etcd CA; firewall 2380 to the other members.',
+    references: [ETCD_SECURITY],
+  }),
+  plaintextOnTlsPort: meta({
+    id: 'probe/plaintext-port',
+    practice: 'tls',
+    severity: 'high',
+    cis: [],
+    title: 'A control-plane port that should speak TLS answers in plaintext',
+    why: 'Credentials and data cross the network unencrypted and unauthenticated.',
+    remediation: 'Serve the component only on its TLS port (--secure-port with --tls-cert-file/--tls-private-key-file) and remove insecure ports.',
+    references: ['https://kubernetes.io/docs/concepts/security/controlling-access/'],
+  }),
+  tlsLegacyVersion: meta({
+    id: 'probe/tls-legacy-version',
+    practice: 'tls',
+    severity: 'medium',
+    cis: [],
+    title: 'Endpoint accepts TLS 1.0 or 1.1',
+    why: 'TLS 1.0 and 1.1 are deprecated (RFC 8996) and allow downgrade to weak ciphers.',
+    remediation: 'Set --tls-min-version=VersionTLS12 (etcd 3.5+: --tls-min-version=TLS1.2).',
+    references: ['https://www.rfc-editor.org/rfc/rfc8996'],
+  }),
+  tlsCertExpired: meta({
+    id: 'probe/tls-cert-expired',
+    practice: 'tls',
+    severity: 'high',
+    cis: [],
+    title: 'Endpoint serves an expired certificate',
+    why: 'Clients that verify refuse it; clients that keep working have stopped verifying.',
+    remediation: 'Renew the serving certificate (kubeadm certs renew, or kubeward pki renew) and restart the component.',
+    references: ['https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/kubeadm-certs/'],
+  }),
+  tlsCertExpiring: meta({
+    id: 'probe/tls-cert-expiring',
+    practice: 'tls',
+    severity: 'medium',
+    cis: [],
+    title: 'Endpoint certificate expires within 30 days',
+    why: 'An expired serving certificate takes the component off the air for every client that verifies.',
+    remediation: 'Renew the serving certificate now (kubeadm certs renew, or kubeward pki renew).',
+    references: ['https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/kubeadm-certs/'],
+  }),
+  tlsUntrusted: meta({
+    id: 'probe/tls-untrusted',
+    practice: 'tls',
+    severity: 'medium',
+    cis: [],
+    title: 'Endpoint certificate does not verify against the given CA or does not name the address',
+    why: 'Clients configured with this CA either fail, or were set to skip verification, which lets anyone in the path impersonate the server.',
+    remediation: 'Issue the serving certificate from the expected CA with the addresses clients dial as SANs.',
+    references: [],
+  }),
+  apiserverAnonymous: meta({
+    id: 'probe/apiserver-anonymous',
+    practice: 'authn',
+    severity: 'high',
+    cis: ['1.2.1'],
+    title: 'API server serves API discovery to anonymous requests',
+    why: 'Anonymous requests are authenticated as system:anonymous and authorized beyond the public health and version paths; any RBAC mistake for system:unauthenticated is exposed to the network.',
+    remediation: 'Set --anonymous-auth=false, or (1.32+) restrict anonymous access to health endpoints with an AuthenticationConfiguration anonymous.conditions list; remove bindings to system:anonymous and system:unauthenticated.',
+    references: ['https://kubernetes.io/docs/reference/access-authn-authz/authentication/#anonymous-requests'],
+  }),
+  apiserverAnonymousAuth: meta({
+    id: 'probe/apiserver-anonymous-auth',
+    practice: 'authn',
+    severity: 'low',
+    cis: ['1.2.1'],
+    title: 'API server accepts anonymous requests (authorization refused this one)',
+    why: 'Anonymous authentication is on; only the authorizer stands between the network and the API.',
+    remediation: 'Set --anonymous-auth=false, or limit anonymous access to health endpoints (AuthenticationConfiguration anonymous.conditions, 1.32+).',
+    references: ['https://kubernetes.io/docs/reference/access-authn-authz/authentication/#anonymous-requests'],
+  }),
+  kubeletAnonymous: meta({
+    id: 'probe/kubelet-anonymous',
+    practice: 'authn',
+    severity: 'critical',
+    cis: ['4.2.1', '4.2.2'],
+    title: 'kubelet API answers anonymous requests',
+    why: 'An anonymous caller can list pods and, through /exec and /run, execute commands in every container on the node.',
+    remediation: 'Set authentication.anonymous.enabled=false and authorization.mode=Webhook in the kubelet config (flags --anonymous-auth=false --authorization-mode=Webhook).',
+    references: [KUBELET_AUTH],
+  }),
+  kubeletAnonymousAuth: meta({
+    id: 'probe/kubelet-anonymous-auth',
+    practice: 'authn',
+    severity: 'low',
+    cis: ['4.2.1'],
+    title: 'kubelet accepts anonymous requests (authorization refused this one)',
+    why: 'Anonymous authentication is on; only the authorization webhook protects the kubelet API.',
+    remediation: 'Set authentication.anonymous.enabled=false in the kubelet config.',
+    references: [KUBELET_AUTH],
+  }),
+  kubeletReadOnlyPort: meta({
+    id: 'probe/kubelet-readonly-port',
+    practice: 'authn',
+    severity: 'high',
+    cis: ['4.2.4'],
+    title: 'kubelet read-only port serves pods without authentication',
+    why: 'The read-only port (10255) has no authentication and no TLS: pod specs, environment and node details are open to the network.',
+    remediation: 'Set readOnlyPort: 0 in the kubelet config (or --read-only-port=0).',
+    references: [KUBELET_AUTH],
+  }),
+  metricsAnonymous: meta({
+    id: 'probe/metrics-anonymous',
+    practice: 'authn',
+    severity: 'medium',
+    cis: ['1.3.7', '1.4.2'],
+    title: 'Component serves /metrics to anonymous requests',
+    why: 'Metrics reveal cluster internals to anyone who reaches the port; authorization is wider than intended.',
+    remediation: 'Keep delegated authentication and authorization on (--authentication-kubeconfig, --authorization-kubeconfig) and bind to 127.0.0.1 (--bind-address).',
+    references: ['https://kubernetes.io/docs/concepts/cluster-administration/system-metrics/'],
+  }),
+} as const;
+
+export type ProbeFindingKey = keyof typeof PROBE_FINDINGS;
+
+export const PROBE_FINDING_METAS: readonly CheckMeta[] = Object.values(PROBE_FINDINGS);
