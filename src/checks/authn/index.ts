@@ -11,9 +11,7 @@ import serviceAccountLookup from './service-account-lookup.js';
 import serviceAccountTokenExpiration from './service-account-token-expiration.js';
 import bootstrapTokenAuth from './bootstrap-token-auth.js';
 import webhookTls from './webhook-tls.js';
-import kubeletAnonymousAuth from './kubelet-anonymous-auth.js';
 import kubeletAuthorizationMode from './kubelet-authorization-mode.js';
-import kubeletReadOnlyPort from './kubelet-read-only-port.js';
 
 export const authnChecks: readonly Check[] = [
   apiserverAnonymousAuth,
@@ -28,7 +26,5 @@ export const authnChecks: readonly Check[] = [
   serviceAccountTokenExpiration,
   bootstrapTokenAuth,
   webhookTls,
-  kubeletAnonymousAuth,
   kubeletAuthorizationMode,
-  kubeletReadOnlyPort,
 ];

@@ -4,15 +4,9 @@
  * A webhook reached over http, or without verifying its certificate, can be impersonated by anyone
  * on the path, who then answers "allowed" or "this token is cluster-admin".
  */
-import type { KubeconfigCluster, KubeconfigFacts, NodeFile } from '../../model/control-plane.js';
-import { evidenceForFile } from '../../model/effective.js';
+import type { NodeFile } from '../../model/control-plane.js';
+import { evidenceForFile, kubeconfigCurrent } from '../../model/effective.js';
 import type { Evidence } from '../../model/finding.js';
-
-/** The cluster a webhook kubeconfig uses: its current context's, else the first (client-go's loader picks current-context). */
-function clusterOf(kc: KubeconfigFacts): KubeconfigCluster | undefined {
-  const ctx = kc.contexts.find((x) => x.name === kc.currentContext) ?? kc.contexts[0];
-  return kc.clusters.find((x) => x.name === ctx?.cluster) ?? kc.clusters[0];
-}
 
 export interface TransportProblem {
   detail: string;
@@ -21,7 +15,7 @@ export interface TransportProblem {
 
 /** Problems with the connection a webhook kubeconfig describes; empty when https and verified (or unknown). */
 export function webhookTransportProblems(file: NodeFile): TransportProblem[] {
-  const cluster = file.kubeconfig ? clusterOf(file.kubeconfig) : undefined;
+  const cluster = file.kubeconfig ? kubeconfigCurrent(file.kubeconfig).cluster : undefined;
   if (!cluster) return [];
   const at = (field: string, value: string | null): Evidence => evidenceForFile(file, { line: cluster.line ?? null, field, value });
   const out: TransportProblem[] = [];
