@@ -13,39 +13,43 @@ import { InputError, UsageError } from './errors.js';
 const FORMATS = ['text', 'json', 'sarif', 'junit', 'html'] as const;
 const GRAPH_FORMATS = ['text', 'json'] as const;
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
-function collectPractice(value: string, previous: Practice[]): Practice[] {
+function collectPractice(value: string, previous: Practice[] | undefined): Practice[] {
   if (!(PRACTICES as readonly string[]).includes(value)) throw new InvalidArgumentError(`Allowed choices are ${PRACTICES.join(', ')}.`);
-  return [...previous, value as Practice];
+  return [...(previous ?? []), value as Practice];
 }
 
-/** A command with the inputs every cluster-reading command takes (shared/spec/README.md "Inputs"). */
-function commandWithInputs(name: string, description: string) {
+/**
+ * A command with the inputs every cluster-reading command takes (shared/spec/README.md "Inputs").
+ * It inherits the program's settings (exitOverride: errors become exit 2 in main.ts, not process.exit).
+ */
+function commandWithInputs(program: Command, name: string, description: string) {
   return new Command(name)
+    .copyInheritedSettings(program)
     .description(description)
-    .option('--node-root <dir>', "a node's file system (repeat for several hosts); default / on a control-plane node", collect, [] as string[])
-    .option('--snapshot <dir>', 'a snapshot written by `kubeward collect` (repeatable)', collect, [] as string[])
+    .option('--node-root <dir>', "a node's file system (repeat for several hosts); default / on a control-plane node", collect)
+    .option('--snapshot <dir>', 'a snapshot written by `kubeward collect` (repeatable)', collect)
     .option('--kubeconfig <file>', 'read a live cluster through this kubeconfig')
     .option('--context <name>', 'kubeconfig context to use')
     .option('--kubernetes-version <version>', 'Kubernetes version to judge defaults by (overrides detection), e.g. v1.29.3')
-    .option('--rbac <path>', 'RBAC objects (YAML/JSON file or directory) to include (repeatable)', collect, [] as string[]);
+    .option('--rbac <path>', 'RBAC objects (YAML/JSON file or directory) to include (repeatable)', collect);
 }
 
 interface InputFlags {
-  nodeRoot: string[];
-  snapshot: string[];
+  nodeRoot?: string[];
+  snapshot?: string[];
   kubeconfig?: string;
   context?: string;
   kubernetesVersion?: string;
-  rbac: string[];
+  rbac?: string[];
 }
 
 /** The inputs the user gave; with none, the node itself (`--node-root /`) when it is a control-plane node. */
 async function inputsFrom(o: InputFlags): Promise<ScanInputs> {
-  const inputs: ScanInputs = { nodeRoots: o.nodeRoot, snapshots: o.snapshot, rbac: o.rbac };
+  const inputs: ScanInputs = { nodeRoots: o.nodeRoot ?? [], snapshots: o.snapshot ?? [], rbac: o.rbac ?? [] };
   if (o.kubeconfig !== undefined) inputs.kubeconfig = o.kubeconfig;
   if (o.context !== undefined) inputs.context = o.context;
   if (o.kubernetesVersion !== undefined) {
@@ -53,7 +57,7 @@ async function inputsFrom(o: InputFlags): Promise<ScanInputs> {
     if (!parseVersion(o.kubernetesVersion, '--kubernetes-version')) throw new UsageError(`--kubernetes-version ${o.kubernetesVersion}: not a version (expected e.g. v1.29.3)`);
     inputs.kubernetesVersion = o.kubernetesVersion;
   }
-  const given = o.nodeRoot.length + o.snapshot.length + o.rbac.length > 0 || o.kubeconfig !== undefined || o.context !== undefined;
+  const given = inputs.nodeRoots.length + inputs.snapshots.length + (inputs.rbac ?? []).length > 0 || o.kubeconfig !== undefined || o.context !== undefined;
   if (!given) {
     if (!existsSync('/etc/kubernetes')) {
       throw new UsageError('nothing to scan: give --node-root DIR, --snapshot DIR or --kubeconfig FILE (scanning this machine needs /etc/kubernetes)');
@@ -99,11 +103,11 @@ async function emit(text: string, output: string | undefined): Promise<void> {
 
 export function registerScan(program: Command): void {
   program.addCommand(
-    commandWithInputs('scan', 'audit a control plane: every check of the five practices → findings')
+    commandWithInputs(program, 'scan', 'audit a control plane: every check of the five practices → findings')
       .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text' as const))
       .option('--output <file>', 'write the report to this file (atomically) instead of stdout')
       .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(SEVERITIES).default('high' as const))
-      .option('--practice <practice>', `only the checks of this practice (repeatable): ${PRACTICES.join(', ')}`, collectPractice, [] as Practice[])
+      .option('--practice <practice>', `only the checks of this practice (repeatable): ${PRACTICES.join(', ')}`, collectPractice)
       .action(async (o) => {
         if (o.format === 'html') {
           // Hook for the HTML report: replace this error with a call into src/report/html/ once it exists.
@@ -113,7 +117,7 @@ export function registerScan(program: Command): void {
         const cp = await load(inputs);
         const { checksFor, scanControlPlane } = await import('../scan.js');
         const { render } = await import('../report/index.js');
-        const checks = checksFor(o.practice);
+        const checks = checksFor(o.practice ?? []);
         const result = scanControlPlane(cp, { failOn: o.failOn, checks });
         const color = o.output === undefined && o.format === 'text' && process.stdout.isTTY && !process.env.NO_COLOR;
         await emit(render(result, o.format, { color, rules: checks }), o.output);
@@ -121,7 +125,7 @@ export function registerScan(program: Command): void {
       }),
   );
   program.addCommand(
-    commandWithInputs('graph', 'print the control-plane communication graph (each link: encrypted, server verified, client authenticated)')
+    commandWithInputs(program, 'graph', 'print the control-plane communication graph (each link: encrypted, server verified, client authenticated)')
       .addOption(new Option('--format <format>', 'output format').choices(GRAPH_FORMATS).default('text' as const))
       .option('--output <file>', 'write to this file (atomically) instead of stdout')
       .action(async (o) => {
