@@ -3,6 +3,7 @@
  * src/pki are imported inside the actions.
  */
 import { Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { InputError, UsageError } from './errors.js';
 
@@ -18,6 +19,36 @@ function positiveInt(value: string): number {
 
 export function registerPki(program: Command): void {
   const pki = program.command('pki').description('certificate inventory, a cluster PKI with its own etcd CA, renewal, safe kubelet-serving CSR approval');
+
+  pki
+    .command('inventory')
+    .description('every certificate and key in the PKI folders, kubeconfigs and kubelet cert dir: validity, keys, chains, who uses it; findings for expiry, weak keys, SHA-1, shared etcd CA, key mismatches, system:masters clients')
+    .option('--node-root <dir>', 'a node\'s file system (repeatable)', collect, [] as string[])
+    .option('--snapshot <dir>', 'a snapshot written by kubeward collect (repeatable)', collect, [] as string[])
+    .option('--kubeconfig <file>', 'live: the certificates of this kubeconfig and those the cluster issued through CSRs')
+    .option('--context <name>', 'kubeconfig context')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json'] as const).default('text' as const))
+    .option('--warn-days <n>', 'report certificates that expire within this many days', positiveInt, 30)
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['critical', 'high', 'medium', 'low', 'info'] as const).default('high' as const))
+    .action(async (o) => {
+      if (o.nodeRoot.length + o.snapshot.length === 0 && o.kubeconfig === undefined) throw new UsageError('pki inventory: give --node-root DIR, --snapshot DIR or --kubeconfig FILE');
+      for (const d of [...o.nodeRoot, ...o.snapshot]) if (!existsSync(d)) throw new InputError(`${d}: no such directory`);
+      if (o.kubeconfig !== undefined && !existsSync(o.kubeconfig)) throw new InputError(`${o.kubeconfig}: no such file`);
+      const { runInventory } = await import('../pki/inventory-run.js');
+      const { renderInventoryJson, renderInventoryText } = await import('../pki/render.js');
+      const { atOrAbove } = await import('../model/finding.js');
+      const inputs = { nodeRoots: o.nodeRoot, snapshots: o.snapshot, ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}), ...(o.context ? { context: o.context } : {}) };
+      let report;
+      try {
+        report = await runInventory(inputs, { warnDays: o.warnDays });
+      } catch (e) {
+        if (o.kubeconfig !== undefined) throw new InputError(`pki inventory: ${(e as Error).message}`);
+        throw e;
+      }
+      if (report.items.length === 0 && report.problems.length > 0) throw new InputError(`pki inventory: nothing readable (${report.problems[0]!.message})`);
+      process.stdout.write(o.format === 'json' ? renderInventoryJson(report) : renderInventoryText(report));
+      process.exitCode = report.findings.some((f) => atOrAbove(f.severity, o.failOn)) ? 1 : 0;
+    });
 
   pki
     .command('init')

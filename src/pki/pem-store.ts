@@ -1,0 +1,79 @@
+/**
+ * The I/O half of the inventory: the PEM certificates behind the model's facts (for signature
+ * checks), and the facts of keys embedded in kubeconfigs (which the model does not keep). Key
+ * material is reduced to facts here and goes no further.
+ */
+import { X509Certificate } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import type { ControlPlane, KeyFacts } from '../model/control-plane.js';
+import { pemBlocks, privateKeyFacts } from '../sources/pem.js';
+import type { CertificateStore, EmbeddedKeys } from './inventory.js';
+
+function fingerprintOf(c: X509Certificate): string {
+  return c.fingerprint256.replace(/:/g, '').toLowerCase();
+}
+
+function addPems(store: Map<string, X509Certificate>, text: string): void {
+  for (const b of pemBlocks(text).blocks) {
+    if (b.label !== 'CERTIFICATE' && b.label !== 'TRUSTED CERTIFICATE') continue;
+    try {
+      const c = new X509Certificate(b.text);
+      store.set(fingerprintOf(c), c);
+    } catch {
+      // the source already reported it as unparseable
+    }
+  }
+}
+
+function decoded(v: unknown): string {
+  return typeof v === 'string' ? Buffer.from(v, 'base64').toString('utf8') : '';
+}
+
+function namedEntries(list: unknown, inner: string): { name: string; body: Record<string, unknown> }[] {
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((x: unknown) => {
+    if (typeof x !== 'object' || x === null) return [];
+    const r = x as Record<string, unknown>;
+    const body = r[inner];
+    return typeof body === 'object' && body !== null ? [{ name: typeof r.name === 'string' ? r.name : '', body: body as Record<string, unknown> }] : [];
+  });
+}
+
+/** Reads the certificate files and kubeconfigs the model lists, on every host read from a directory (or live: `/`). */
+export async function readCertificateStore(cp: ControlPlane): Promise<{ store: CertificateStore; embeddedKeys: EmbeddedKeys }> {
+  const store = new Map<string, X509Certificate>();
+  const embeddedKeys = new Map<string, KeyFacts>();
+  for (const host of cp.hosts) {
+    const root = host.root === 'live' ? '/' : host.root;
+    if (root.startsWith('fixture:') || root.startsWith('snapshot:')) continue;
+    for (const [path, file] of Object.entries(host.files)) {
+      if (!file.exists || (!file.certificates?.length && !file.kubeconfig)) continue;
+      let text: string;
+      try {
+        text = await readFile(join(root, path), 'utf8');
+      } catch {
+        continue; // it was readable when the source ran; a vanished file just stays unverified
+      }
+      if (!file.kubeconfig) {
+        addPems(store, text);
+        continue;
+      }
+      let doc: unknown;
+      try {
+        doc = parse(text);
+      } catch {
+        continue;
+      }
+      const v = (typeof doc === 'object' && doc !== null ? doc : {}) as Record<string, unknown>;
+      for (const c of namedEntries(v.clusters, 'cluster')) addPems(store, decoded(c.body['certificate-authority-data']));
+      for (const u of namedEntries(v.users, 'user')) {
+        addPems(store, decoded(u.body['client-certificate-data']));
+        const key = u.body['client-key-data'] ? privateKeyFacts(decoded(u.body['client-key-data'])) : undefined;
+        if (key) embeddedKeys.set(`${path} users[${u.name}]`, key);
+      }
+    }
+  }
+  return { store, embeddedKeys };
+}
