@@ -16,7 +16,7 @@ export type ChainStatus =
   | 'verified'
   /** a CA with the issuer's name and key id is known, but its signature could not be checked (no PEM) */
   | 'issuer-known'
-  /** a CA with the issuer's name exists, and its key did not sign this certificate */
+  /** CAs with the issuer's name exist, and none of them signed this certificate (by key id or signature) */
   | 'bad-signature'
   /** no CA with the issuer's name in what was read */
   | 'issuer-not-found';
@@ -228,8 +228,9 @@ export function collectInventory(cp: ControlPlane, embeddedKeys: EmbeddedKeys = 
   return items;
 }
 
-function sameIssuer(cert: CertificateFacts, ca: CertificateFacts): boolean {
-  return ca.isCA && ca.subject === cert.issuer && (!cert.authorityKeyId || !ca.subjectKeyId || cert.authorityKeyId === ca.subjectKeyId);
+/** The key identifiers do not rule `ca` out as the signer (either may be absent). */
+function keyIdFits(cert: CertificateFacts, ca: CertificateFacts): boolean {
+  return !cert.authorityKeyId || !ca.subjectKeyId || cert.authorityKeyId === ca.subjectKeyId;
 }
 
 /**
@@ -264,13 +265,13 @@ export function verifyChains(items: InventoryItem[], store: CertificateStore): v
   }
 }
 
-function chainOf(cert: CertificateFacts, candidates: InventoryItem[], store: CertificateStore): { chain: ChainStatus; issuer?: string } {
+function chainOf(cert: CertificateFacts, named: InventoryItem[], store: CertificateStore): { chain: ChainStatus; issuer?: string } {
   if (cert.selfSigned) return { chain: cert.isCA ? 'root' : 'verified', issuer: '(self-signed)' };
-  const named = candidates.filter((ca) => sameIssuer(cert, ca.cert));
   if (named.length === 0) return { chain: 'issuer-not-found' };
   const mine = store.get(cert.fingerprint);
   let unchecked: InventoryItem | undefined;
   for (const ca of named) {
+    if (!keyIdFits(cert, ca.cert)) continue;
     const theirs = store.get(ca.cert.fingerprint);
     if (!mine || !theirs) {
       unchecked ??= ca;
@@ -278,6 +279,7 @@ function chainOf(cert: CertificateFacts, candidates: InventoryItem[], store: Cer
     }
     if (mine.checkIssued(theirs) && mine.verify(theirs.publicKey)) return { chain: 'verified', issuer: ca.location };
   }
+  // a CA of that name is here, and it is not the one that signed (replaced CA, or a name clash)
   return unchecked ? { chain: 'issuer-known', issuer: unchecked.location } : { chain: 'bad-signature', issuer: named[0]!.location };
 }
 
