@@ -68,16 +68,24 @@ export function emptyEvidence(source: EvidenceSource): Evidence {
   return { source, file: null, line: null, flag: null, value: null, field: null, object: null, probe: null };
 }
 
+/**
+ * Code-unit order: the same on every machine and locale, and it does not pay for loading ICU's
+ * collator (localeCompare's first call costs milliseconds, which `scan` startup notices).
+ */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Stable order: severity, practice, id, host, component, file, line. */
 export function compareFindings(a: Finding, b: Finding): number {
   return (
     severityRank(b.severity) - severityRank(a.severity) ||
     PRACTICES.indexOf(a.practice) - PRACTICES.indexOf(b.practice) ||
-    a.id.localeCompare(b.id) ||
-    a.host.localeCompare(b.host) ||
-    a.component.localeCompare(b.component) ||
-    (a.evidence.file ?? '').localeCompare(b.evidence.file ?? '') ||
+    compareText(a.id, b.id) ||
+    compareText(a.host, b.host) ||
+    compareText(a.component, b.component) ||
+    compareText(a.evidence.file ?? '', b.evidence.file ?? '') ||
     (a.evidence.line ?? 0) - (b.evidence.line ?? 0) ||
-    (a.detail ?? '').localeCompare(b.detail ?? '')
+    compareText(a.detail ?? '', b.detail ?? '')
   );
 }
