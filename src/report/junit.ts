@@ -6,7 +6,7 @@
  * unescaped `<filename>` text in remediations; every text and attribute here goes through escapeXml.
  */
 import type { CheckMeta } from '../checks/registry.js';
-import { atOrAbove, PRACTICES, type Finding, type Practice } from '../model/finding.js';
+import { atOrAbove, compareText, PRACTICES, type Finding, type Practice } from '../model/finding.js';
 import type { ScanResult } from '../model/result.js';
 import { evidenceLine } from './text.js';
 
@@ -55,7 +55,7 @@ function casesOf(practice: Practice, result: ScanResult, rules: readonly RuleMet
     if (!c) cases.set(k, (c = { id: f.id, title: f.title, host: f.host, findings: [] }));
     c.findings.push(f);
   }
-  return [...cases.values()].sort((a, b) => a.id.localeCompare(b.id) || a.host.localeCompare(b.host));
+  return [...cases.values()].sort((a, b) => compareText(a.id, b.id) || compareText(a.host, b.host));
 }
 
 function renderCase(c: Case, practice: Practice, result: ScanResult): { xml: string; failed: boolean } {
