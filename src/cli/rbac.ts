@@ -131,8 +131,38 @@ function registerWhoCan(rbac: Command): void {
   rbac.addCommand(cmd);
 }
 
+function registerMatrix(rbac: Command): void {
+  const cmd = rbacCommand('matrix', 'What one user may do: a resource × verb table (rakkess-style)')
+    .requiredOption('--as <user>', 'user (system:serviceaccount:NS:NAME for a service account)')
+    .option('--as-group <group>', 'group of the user (repeatable); system:authenticated is added as the API server does', collect, [] as string[])
+    .option('-n, --namespace <ns>', 'namespaced resources in this namespace (default: every resource, cluster-wide)')
+    .option('--verbs <list>', 'comma-separated verbs (default get,list,watch,create,update,patch,delete,deletecollection)')
+    .option('--subresources', 'one row per known subresource too (pods/exec, nodes/proxy, ...)')
+    .option('--only-allowed', 'hide rows where nothing is allowed')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json'] as const).default('text' as const));
+  cmd.action(async (o) => {
+    const { index } = await loadIndex(o);
+    const { accessMatrix } = await import('../rbac/matrix.js');
+    const { impersonatedUser } = await import('../rbac/identity.js');
+    const opts: Parameters<typeof accessMatrix>[3] = { subresources: Boolean(o.subresources) };
+    if (o.verbs !== undefined) opts.verbs = o.verbs.split(',').filter(Boolean);
+    const m = accessMatrix(index, impersonatedUser(o.as, o.asGroup), o.namespace ?? '', opts);
+    if (o.onlyAllowed) m.rows = m.rows.filter((r) => Object.values(r.verbs).some(Boolean));
+    if (o.format === 'json') {
+      process.stdout.write(`${JSON.stringify(m, null, 2)}\n`);
+      return;
+    }
+    const { default: Table } = await import('cli-table3');
+    const table = new Table({ head: ['NAME', ...m.verbs.map((v) => v.toUpperCase())], style: { head: [], border: [] } });
+    for (const r of m.rows) table.push([r.resource, ...m.verbs.map((v) => (r.verbs[v] ? '✔' : '✖'))]);
+    process.stdout.write(`${m.user.name} ${m.namespace ? `in namespace "${m.namespace}"` : 'cluster-wide'}:\n${table.toString()}\n`);
+  });
+  rbac.addCommand(cmd);
+}
+
 export function registerRbac(program: Command): void {
   const rbac = program.command('rbac').description('RBAC analysis: can-i, who-can, matrix, risks, paths');
   registerCanI(rbac);
   registerWhoCan(rbac);
+  registerMatrix(rbac);
 }
