@@ -85,6 +85,8 @@ export interface Cluster {
   pkiDir: string;
   /** a node root: etc/kubernetes/manifests/*.yaml with the running flags, pki/, *.conf kubeconfigs, var/log/kubernetes/audit */
   nodeRoot: string;
+  /** the node root's hostname (etc/hostname), which createMirrorPods also uses as the Node's name */
+  nodeName: string;
   /** the kube-apiserver flags it runs with now (real paths) */
   apiserverFlags: string[];
   auditLogFile: string;
@@ -196,6 +198,8 @@ export async function startCluster(opts: StartOptions = {}): Promise<Cluster> {
   const auditDir = join(nodeRoot, 'var/log/kubernetes/audit');
   const etcdData = join(nodeRoot, 'var/lib/etcd');
   for (const d of [join(pkiDir, 'etcd'), logDir, auditDir, etcdData]) await mkdir(d, { recursive: true, mode: 0o700 });
+  const nodeName = 'cp-1';
+  await writeFile(join(nodeRoot, 'etc/hostname'), `${nodeName}\n`);
 
   const [etcdPort, etcdPeerPort, apiPort, kcmPort] = (await freePorts(4)) as [number, number, number, number];
   const apiserverUrl = `https://127.0.0.1:${apiPort}`;
@@ -448,6 +452,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<Cluster> {
     etcd,
     pkiDir,
     nodeRoot,
+    nodeName,
     apiserverFlags,
     auditLogFile,
     logs: opts.controllerManager ? logs : { etcd: logs.etcd, apiserver: logs.apiserver },

@@ -23,7 +23,7 @@ export interface MirrorNode {
 }
 
 /** Creates the Node and one mirror-like Pod per manifest; returns the pod names. */
-export async function createMirrorPods(cluster: Cluster, node: MirrorNode = { name: 'cp-1' }): Promise<string[]> {
+export async function createMirrorPods(cluster: Cluster, node: MirrorNode = { name: cluster.nodeName }): Promise<string[]> {
   const labels = node.labels ?? { 'node-role.kubernetes.io/master': '', 'kubernetes.io/hostname': node.name };
   const taints = node.taints ?? [{ key: 'node-role.kubernetes.io/master', effect: 'NoSchedule' }];
   await cluster.kubectlRun(['apply', '-f', '-'], {
