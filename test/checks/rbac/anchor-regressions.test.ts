@@ -93,7 +93,7 @@ describe('§A.7.12: manual kube-bench items kubeward automates', () => {
         .apiserver([...HARDENED_API, '--audit-policy-file=/etc/kubernetes/audit.yaml', '--audit-log-path=/var/log/audit.log', '--client-ca-file=/etc/kubernetes/pki/ca.crt'])
         .etcd(['--client-cert-auth=true', '--trusted-ca-file=/etc/kubernetes/pki/ca.crt'])
         .file('etc/kubernetes/pki/ca.crt', { certificates: [clusterCa] })
-        .file('etc/kubernetes/pki/users/ops.crt', { certificates: [cert({ commonName: 'ops' })] })
+        .file('etc/kubernetes/pki/users/ops.crt', { certificates: [cert({ commonName: 'ops', authorityKeyId: 'ski-kubernetes' })] })
         .file('etc/kubernetes/audit.yaml', { document: { apiVersion: 'audit.k8s.io/v1', kind: 'Policy', rules: [{ level: 'RequestResponse' }] } }),
     );
     const cis = runChecks(cp, CHECKS).flatMap((f) => f.cis);
