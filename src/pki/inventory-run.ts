@@ -1,10 +1,9 @@
 /** `pki inventory`: read the inputs, list every certificate, verify chains, judge. */
-import type { X509Certificate } from 'node:crypto';
 import type { ControlPlane, InputProblem } from '../model/control-plane.js';
 import type { Finding } from '../model/finding.js';
 import { inventoryFindings } from './findings.js';
 import { collectInventory, sortByExpiry, verifyChains, type InventoryItem } from './inventory.js';
-import { readCertificateStore } from './pem-store.js';
+import { fingerprintOf, readCertificateStore } from './pem-store.js';
 import type { IssuedCertificates } from './live.js';
 
 export interface InventoryInputs {
@@ -29,11 +28,11 @@ export interface InventoryReport {
 }
 
 /** The inventory of a model already read (node roots, snapshots), plus extra items and PEMs (live CSRs). */
-export async function inventoryOfModel(cp: ControlPlane, o: InventoryOptions, extra: { items: InventoryItem[]; pems: X509Certificate[] } = { items: [], pems: [] }): Promise<InventoryReport> {
+export async function inventoryOfModel(cp: ControlPlane, o: InventoryOptions, extra: { items: InventoryItem[]; ders: Uint8Array[] } = { items: [], ders: [] }): Promise<InventoryReport> {
   const now = o.now ?? new Date();
   const { store, embeddedKeys } = await readCertificateStore(cp);
   const pems = new Map(store);
-  for (const p of extra.pems) pems.set(p.fingerprint256.replace(/:/g, '').toLowerCase(), p);
+  for (const der of extra.ders) pems.set(fingerprintOf(der), der);
   const items = [...collectInventory(cp, embeddedKeys), ...extra.items];
   verifyChains(items, pems);
   return { generatedAt: now.toISOString(), items: sortByExpiry(items), findings: inventoryFindings(items, { now: now.getTime(), warnDays: o.warnDays }), problems: cp.problems };

@@ -4,9 +4,9 @@
  * dir), which component uses it, which key belongs to it, and its chain. Pure: the PEM texts that
  * chain verification needs are passed in (see pem-store.ts).
  */
-import { X509Certificate } from 'node:crypto';
 import { posix } from 'node:path';
 import type { CertificateFacts, Component, ControlPlane, Host, KeyFacts, NodeFile } from '../model/control-plane.js';
+import { signatureVerifier } from './signature.js';
 import { flag as effectiveFlag, kubeletSetting, nodePathFor, type Effective } from '../model/effective.js';
 
 export type ChainStatus =
@@ -42,8 +42,8 @@ export interface InventoryItem {
   issuer?: string;
 }
 
-/** The PEM certificates the chain check can verify signatures with, by sha256 fingerprint (CertificateFacts.fingerprint). */
-export type CertificateStore = ReadonlyMap<string, X509Certificate>;
+/** The DER certificates the chain check can verify signatures with, by sha256 fingerprint (CertificateFacts.fingerprint). */
+export type CertificateStore = ReadonlyMap<string, Uint8Array>;
 
 /** Flags (or kubelet config fields) that name a certificate/key pair. */
 const PAIR_SETTINGS: Partial<Record<Component['kind'], { cert: string; key: string; field?: [string, string] }[]>> = {
@@ -234,8 +234,8 @@ function keyIdFits(cert: CertificateFacts, ca: CertificateFacts): boolean {
 }
 
 /**
- * Chain status of every item against the CAs in the inventory: node:crypto checkIssued (names and
- * key ids) and verify (the signature) when both PEMs are in `store`, else names and key ids only.
+ * Chain status of every item against the CAs in the inventory: issuer name and key ids from the
+ * facts, then the signature (crypto.verify over the TBS) when both DERs are in `store`.
  */
 export function verifyChains(items: InventoryItem[], store: CertificateStore): void {
   const cas = new Map<string, InventoryItem[]>();
@@ -251,6 +251,7 @@ export function verifyChains(items: InventoryItem[], store: CertificateStore): v
   // name a CA file rather than a copy embedded in a kubeconfig
   for (const list of cas.values()) list.sort((a, b) => Number(a.location.includes(' clusters[')) - Number(b.location.includes(' clusters[')));
   const verified = new Map<string, { chain: ChainStatus; issuer?: string }>();
+  const signedBy = signatureVerifier();
   for (const it of items) {
     const known = verified.get(it.cert.fingerprint);
     if (known) {
@@ -258,14 +259,14 @@ export function verifyChains(items: InventoryItem[], store: CertificateStore): v
       if (known.issuer) it.issuer = known.issuer;
       continue;
     }
-    const result = chainOf(it.cert, cas.get(it.cert.issuer) ?? [], store);
+    const result = chainOf(it.cert, cas.get(it.cert.issuer) ?? [], store, signedBy);
     verified.set(it.cert.fingerprint, result);
     it.chain = result.chain;
     if (result.issuer) it.issuer = result.issuer;
   }
 }
 
-function chainOf(cert: CertificateFacts, named: InventoryItem[], store: CertificateStore): { chain: ChainStatus; issuer?: string } {
+function chainOf(cert: CertificateFacts, named: InventoryItem[], store: CertificateStore, signedBy: (cert: Uint8Array, issuer: Uint8Array) => boolean): { chain: ChainStatus; issuer?: string } {
   if (cert.selfSigned) return { chain: cert.isCA ? 'root' : 'verified', issuer: '(self-signed)' };
   if (named.length === 0) return { chain: 'issuer-not-found' };
   const mine = store.get(cert.fingerprint);
@@ -277,7 +278,8 @@ function chainOf(cert: CertificateFacts, named: InventoryItem[], store: Certific
       unchecked ??= ca;
       continue;
     }
-    if (mine.checkIssued(theirs) && mine.verify(theirs.publicKey)) return { chain: 'verified', issuer: ca.location };
+    // names and key ids were matched on the facts (what checkIssued compares); the signature decides
+    if (signedBy(mine, theirs)) return { chain: 'verified', issuer: ca.location };
   }
   // a CA of that name is here, and it is not the one that signed (replaced CA, or a name clash)
   return unchecked ? { chain: 'issuer-known', issuer: unchecked.location } : { chain: 'bad-signature', issuer: named[0]!.location };

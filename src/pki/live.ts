@@ -3,12 +3,12 @@
  * path) and the certificates the cluster issued through CertificateSigningRequests.
  * @kubernetes/client-node is imported here only, on demand.
  */
-import { X509Certificate } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Host, InputProblem } from '../model/control-plane.js';
 import { describeFile } from '../sources/files.js';
 import type { NodeContext } from '../sources/node-fs.js';
-import { certificateFacts } from '../sources/pem.js';
+import { certificateFacts, pemBlocks } from '../sources/pem.js';
+import { derOf } from './pem-store.js';
 import type { InventoryItem } from './inventory.js';
 
 /** The kubeconfig file as a one-file host (its CA and client certificate, embedded or referenced). */
@@ -20,7 +20,8 @@ export async function kubeconfigHost(path: string): Promise<{ host: Host; proble
 
 export interface IssuedCertificates {
   items: InventoryItem[];
-  pems: X509Certificate[];
+  /** DER of the issued certificates */
+  ders: Uint8Array[];
   /** CSRs without an issued certificate: name, signer, requester, state */
   open: { name: string; signerName: string; username: string; state: string }[];
 }
@@ -33,7 +34,7 @@ export async function issuedCertificates(kubeconfig: string, context?: string): 
   if (context) kc.setCurrentContext(context);
   const api = kc.makeApiClient(k8s.CertificatesV1Api);
   const list = await api.listCertificateSigningRequest();
-  const out: IssuedCertificates = { items: [], pems: [], open: [] };
+  const out: IssuedCertificates = { items: [], ders: [], open: [] };
   for (const csr of list.items) {
     const name = csr.metadata?.name ?? '';
     const state = (csr.status?.conditions ?? []).map((c) => c.type).join(',') || 'Pending';
@@ -46,11 +47,7 @@ export async function issuedCertificates(kubeconfig: string, context?: string): 
     certificateFacts(pem).forEach((cert, index) => {
       out.items.push({ host: 'cluster', location: `CertificateSigningRequest/${name}`, object: `CertificateSigningRequest/${name}`, file: null, line: null, index, cert, usedBy: [`issued to ${username} (${csr.spec.signerName})`], chain: 'issuer-not-found' });
     });
-    try {
-      out.pems.push(new X509Certificate(pem));
-    } catch {
-      // not parseable: it has no facts either
-    }
+    for (const b of pemBlocks(pem).blocks) if (b.label === 'CERTIFICATE') out.ders.push(derOf(b.text));
   }
   return out;
 }

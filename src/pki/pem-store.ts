@@ -3,7 +3,7 @@
  * checks), and the facts of keys embedded in kubeconfigs (which the model does not keep). Key
  * material is reduced to facts here and goes no further.
  */
-import { X509Certificate } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -11,19 +11,20 @@ import type { ControlPlane, KeyFacts } from '../model/control-plane.js';
 import { pemBlocks, privateKeyFacts } from '../sources/pem.js';
 import type { CertificateStore, EmbeddedKeys } from './inventory.js';
 
-function fingerprintOf(c: X509Certificate): string {
-  return c.fingerprint256.replace(/:/g, '').toLowerCase();
+/** DER of a PEM block (the base64 between the markers; headers such as Proc-Type do not occur in certificates). */
+export function derOf(block: string): Buffer {
+  return Buffer.from(block.replace(/-----[^-]+-----/g, ''), 'base64');
 }
 
-function addPems(store: Map<string, X509Certificate>, text: string): void {
+export function fingerprintOf(der: Uint8Array): string {
+  return createHash('sha256').update(der).digest('hex');
+}
+
+function addPems(store: Map<string, Uint8Array>, text: string): void {
   for (const b of pemBlocks(text).blocks) {
-    if (b.label !== 'CERTIFICATE' && b.label !== 'TRUSTED CERTIFICATE') continue;
-    try {
-      const c = new X509Certificate(b.text);
-      store.set(fingerprintOf(c), c);
-    } catch {
-      // the source already reported it as unparseable
-    }
+    if (b.label !== 'CERTIFICATE') continue;
+    const der = derOf(b.text);
+    store.set(fingerprintOf(der), der);
   }
 }
 
@@ -43,7 +44,7 @@ function namedEntries(list: unknown, inner: string): { name: string; body: Recor
 
 /** Reads the certificate files and kubeconfigs the model lists, on every host read from a directory (or live: `/`). */
 export async function readCertificateStore(cp: ControlPlane): Promise<{ store: CertificateStore; embeddedKeys: EmbeddedKeys }> {
-  const store = new Map<string, X509Certificate>();
+  const store = new Map<string, Uint8Array>();
   const embeddedKeys = new Map<string, KeyFacts>();
   for (const host of cp.hosts) {
     const root = host.root === 'live' ? '/' : host.root;
