@@ -78,7 +78,11 @@ export function graphOf(cp: ControlPlane): Graph {
 
 /** The node id of a component, as computeGraph names it. */
 export function nodeIdOf(c: Component): string {
-  return c.kind === 'flanneld' ? `cni:flannel@${c.host}` : `${c.kind}@${c.host}`;
+  return c.kind === 'flanneld' ? cniNodeId('flannel', c.host) : `${c.kind}@${c.host}`;
+}
+
+export function cniNodeId(plugin: string, host: string): string {
+  return `cni:${plugin}@${host}`;
 }
 
 /** Links of a kind from (or to) a component, in id order: lets a check name the links a finding is about. */
@@ -437,7 +441,7 @@ function cniPluginsToEtcd(b: Builder, h: Host): void {
   for (const conf of h.cni) {
     for (const plugin of conf.plugins) {
       if (plugin.etcdEndpoints.length === 0 || plugin.datastoreType === 'kubernetes') continue;
-      const source = addNode(b, { id: `cni:${plugin.type}@${h.name}`, kind: 'cni', host: h.name, label: `${plugin.type} CNI (${h.name})` });
+      const source = addNode(b, { id: cniNodeId(plugin.type, h.name), kind: 'cni', host: h.name, label: `${plugin.type} CNI (${h.name})` });
       const at = (field: string, value: string | undefined): Evidence => ({ ...emptyEvidence('file'), file: conf.file, line: plugin.line ?? null, field, value: value ?? null });
       const caPath = plugin.etcdCaCertFile ? displayPath(plugin.etcdCaCertFile) : undefined;
       for (const endpoint of plugin.etcdEndpoints) {
