@@ -5,11 +5,10 @@
  * The live and snapshot sources are imported only when asked for, so a node-root scan never loads
  * @kubernetes/client-node.
  */
-import { readFile, readdir, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { allChecks } from './checks/index.js';
 import { runChecks, type Check } from './checks/registry.js';
-import type { ControlPlane, Host, InputProblem, RbacObject } from './model/control-plane.js';
+import type { ControlPlane, Host } from './model/control-plane.js';
 import { atOrAbove, PRACTICES, SEVERITIES, type Finding, type Practice, type Severity } from './model/finding.js';
 import { computeGraph } from './model/graph-build.js';
 import type { ScanResult, ScanSummary } from './model/result.js';
@@ -24,7 +23,7 @@ export interface ScanInputs {
   context?: string;
   /** overrides the detected Kubernetes version (e.g. "v1.29.3") */
   kubernetesVersion?: string;
-  /** files or directories of RBAC objects (YAML or JSON, Lists too) */
+  /** files or directories of RBAC objects (YAML or JSON, Lists too; read by src/rbac/load.ts) */
   rbac?: string[];
 }
 
@@ -55,13 +54,12 @@ export async function loadControlPlane(inputs: ScanInputs): Promise<ControlPlane
     cp.version ??= read.version;
   }
   for (const dir of inputs.snapshots) {
-    const unreadable = await notADirectory(dir);
-    if (unreadable) {
-      cp.problems.push({ host: basename(dir) || dir, file: dir, message: `snapshot ${dir}: ${unreadable}` });
-      continue;
-    }
     const { readSnapshot } = await import('./sources/snapshot.js');
-    merge(cp, await readSnapshot(dir));
+    try {
+      merge(cp, await readSnapshot(dir));
+    } catch (e) {
+      cp.problems.push({ host: basename(dir) || dir, file: dir, message: `snapshot ${dir}: ${(e as Error).message}` });
+    }
   }
   if (inputs.kubeconfig !== undefined || inputs.context !== undefined) {
     const { readLiveCluster } = await import('./sources/live.js');
@@ -70,9 +68,15 @@ export async function loadControlPlane(inputs: ScanInputs): Promise<ControlPlane
     if (inputs.context !== undefined) live.context = inputs.context;
     merge(cp, await readLiveCluster(live));
   }
-  for (const path of inputs.rbac ?? []) {
-    const objects = await readRbacObjects(path, cp.problems);
-    cp.rbac = [...(cp.rbac ?? []), ...objects];
+  if ((inputs.rbac ?? []).length > 0) {
+    const { readRbacFiles } = await import('./rbac/load.js');
+    for (const path of inputs.rbac ?? []) {
+      try {
+        cp.rbac = [...(cp.rbac ?? []), ...(await readRbacFiles([path]))];
+      } catch (e) {
+        cp.problems.push({ host: 'rbac', file: path, practice: 'rbac', message: `--rbac ${(e as Error).message}` });
+      }
+    }
   }
   if (inputs.kubernetesVersion !== undefined) applyVersionOverride(cp, inputs.kubernetesVersion);
   return cp;
@@ -161,55 +165,4 @@ function applyVersionOverride(cp: ControlPlane, text: string): void {
   if (!v) throw new RangeError(`--kubernetes-version ${text}: not a version (expected e.g. v1.29.3)`);
   cp.version = v;
   for (const h of cp.hosts) for (const c of h.components) if (KUBERNETES_KINDS.has(c.kind)) c.version = v;
-}
-
-async function notADirectory(dir: string): Promise<string | undefined> {
-  try {
-    return (await stat(dir)).isDirectory() ? undefined : 'not a directory';
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : (e as Error).message;
-  }
-}
-
-const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
-
-/** RBAC objects from a file or every *.yaml/*.yml/*.json in a directory; Lists are unpacked. */
-async function readRbacObjects(path: string, problems: InputProblem[]): Promise<RbacObject[]> {
-  let files: string[];
-  try {
-    const s = await stat(path);
-    files = s.isDirectory()
-      ? (await readdir(path))
-          .filter((f) => /\.(ya?ml|json)$/.test(f))
-          .sort()
-          .map((f) => join(path, f))
-      : [path];
-  } catch (e) {
-    problems.push({ host: 'rbac', file: path, practice: 'rbac', message: `--rbac ${path}: ${(e as Error).message}` });
-    return [];
-  }
-  const { parseAllDocuments } = await import('yaml');
-  const out: RbacObject[] = [];
-  for (const file of files) {
-    try {
-      for (const doc of parseAllDocuments(await readFile(file, 'utf8'), { version: '1.1' })) {
-        if (doc.errors.length > 0) {
-          const e = doc.errors[0]!;
-          problems.push({ host: 'rbac', file, line: e.linePos?.[0].line, practice: 'rbac', message: `${file}: ${e.message}` });
-          continue;
-        }
-        collectRbac(doc.toJS(), out);
-      }
-    } catch (e) {
-      problems.push({ host: 'rbac', file, practice: 'rbac', message: `${file}: ${(e as Error).message}` });
-    }
-  }
-  return out;
-}
-
-function collectRbac(doc: unknown, out: RbacObject[]): void {
-  if (doc === null || typeof doc !== 'object') return;
-  const o = doc as { kind?: unknown; items?: unknown };
-  if (Array.isArray(o.items)) for (const item of o.items) collectRbac(item, out);
-  else if (typeof o.kind === 'string' && RBAC_KINDS.has(o.kind)) out.push(o as RbacObject);
 }

@@ -101,6 +101,10 @@ describe('kubeward scan', () => {
     expect(missing.stderr).toContain(join(tmp, 'missing'));
     expect(missing.stderr).toContain('nothing could be read');
 
+    const noSnapshot = await runCli(['scan', '--snapshot', join(tmp, 'no-snapshot')]);
+    expect(noSnapshot.code).toBe(2);
+    expect(noSnapshot.stderr).toContain(join(tmp, 'no-snapshot'));
+
     const empty = join(tmp, 'empty');
     await mkdir(empty);
     const r = await runCli(['scan', '--node-root', empty]);
