@@ -5,6 +5,7 @@ import basicAuthFile from './basic-auth-file.js';
 import jwtClaimPrefix from './jwt-claim-prefix.js';
 import jwtEmailVerified from './jwt-email-verified.js';
 import jwtConfigInvalid from './jwt-config-invalid.js';
+import jwtIssuerCa from './jwt-issuer-ca.js';
 import oidcLegacyFlags from './oidc-legacy-flags.js';
 import systemMastersCerts from './system-masters-certs.js';
 import serviceAccountLookup from './service-account-lookup.js';
@@ -20,6 +21,7 @@ export const authnChecks: readonly Check[] = [
   jwtClaimPrefix,
   jwtEmailVerified,
   jwtConfigInvalid,
+  jwtIssuerCa,
   oidcLegacyFlags,
   systemMastersCerts,
   serviceAccountLookup,

@@ -30,6 +30,8 @@ export interface JwtAuthenticator {
   extra: { key?: string; valueExpression?: string }[];
   claimValidationRules: { claim?: string; requiredValue?: string; expression?: string }[];
   userValidationRules: string[];
+  /** a CA is pinned for the issuer (--oidc-ca-file, issuer.certificateAuthority); otherwise system roots */
+  pinnedCa: boolean;
   /** --oidc-signing-algs (no structured equivalent) */
   signingAlgs?: string[];
   /** evidence for a field, named by its structured path ("issuer.url", "claimMappings.username.prefix") */
@@ -74,6 +76,7 @@ function fromConfig(cfg: AuthenticationConfig): JwtAuthenticator[] {
       source: 'config',
       index,
       audiences: strs(issuer.audiences),
+      pinnedCa: !!str(issuer.certificateAuthority),
       username: mapping(maps.username) ?? {},
       extra: arr(maps.extra).map((e) => ({ key: str(rec(e)?.key), valueExpression: str(rec(e)?.valueExpression) })),
       claimValidationRules: arr(j.claimValidationRules).map((r) => ({ claim: str(rec(r)?.claim), requiredValue: str(rec(r)?.requiredValue), expression: str(rec(r)?.expression) })),
@@ -101,6 +104,7 @@ function fromConfig(cfg: AuthenticationConfig): JwtAuthenticator[] {
 const FLAG_OF: Record<string, string> = {
   'issuer.url': 'oidc-issuer-url',
   'issuer.audiences': 'oidc-client-id',
+  'issuer.certificateAuthority': 'oidc-ca-file',
   'claimMappings.username.claim': 'oidc-username-claim',
   'claimMappings.username.prefix': 'oidc-username-prefix',
   'claimMappings.groups.claim': 'oidc-groups-claim',
@@ -123,6 +127,7 @@ function fromFlags(cp: ControlPlane, c: Component): JwtAuthenticator | undefined
     source: 'flags',
     issuerUrl: issuer.value,
     audiences: clientId.value ? [clientId.value] : [],
+    pinnedCa: !!flag(cp, c, 'oidc-ca-file').value,
     username: { claim: usernameClaim, prefix },
     extra: [],
     claimValidationRules: flagList(flag(cp, c, 'oidc-required-claim'), c).map((kv) => {
