@@ -119,3 +119,11 @@ describe('§B.5: no substring flag matching', () => {
     expect(found).not.toContain('rbac/node-restriction');
   });
 });
+
+describe('§A.7.11: RotateKubeletServerCertificate gate logic (kube-bench#743/#789)', () => {
+  const gateFindings = (args: string[]) => runChecks(singleHost((h) => h.controllerManager(args).kubelet(['--config=/var/lib/kubelet/config.yaml', ...args], { config: { serverTLSBootstrap: true } })), CHECKS).filter((f) => f.id === 'encryption/kubelet-server-cert-rotation');
+  it('absent gate: default true since 1.12, no finding', () => expect(gateFindings([])).toEqual([]));
+  it('other gates beside it set true: no finding', () => expect(gateFindings(['--feature-gates=Foo=true,RotateKubeletServerCertificate=true'])).toEqual([]));
+  it('explicitly false on the controller manager: finding (1.3.6)', () => expect(runChecks(singleHost((h) => h.controllerManager(['--feature-gates=RotateKubeletServerCertificate=false'])), CHECKS).filter((f) => f.id === 'encryption/kubelet-server-cert-rotation')).toHaveLength(1));
+  it('a gate whose name merely contains it is not it', () => expect(gateFindings(['--feature-gates=XRotateKubeletServerCertificate=false'])).toEqual([]));
+});
