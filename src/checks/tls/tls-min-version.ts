@@ -10,8 +10,8 @@ function minVersionOf(cp: ControlPlane, c: Component): Effective {
 
 /** "VersionTLS11" (Kubernetes) or "TLS1.1" (etcd) → 1; undefined when not a TLS version name. */
 function tlsMinor(value: string): number | undefined {
-  const m = /^(?:VersionTLS1|TLS1\.?)([0-3])$/.exec(value.trim());
-  return m ? Number(m[1]) : undefined;
+  const m = /^(?:VersionTLS1([0-3])|TLS1\.([0-3]))$/.exec(value.trim());
+  return m ? Number(m[1] ?? m[2]) : undefined;
 }
 
 const KINDS = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'etcd'] as const;
