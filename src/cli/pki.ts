@@ -119,4 +119,34 @@ export function registerPki(program: Command): void {
         throw e;
       }
     });
+
+  pki
+    .command('approve-csrs')
+    .description('approve kubernetes.io/kubelet-serving CSRs only when the requester is that node (system:node:<name> in system:nodes), usages are server auth + digital signature [+ key encipherment] and every requested name is one of that Node\'s addresses; deny the others with the reason')
+    .requiredOption('--kubeconfig <file>', 'credentials that may approve kubelet-serving CSRs')
+    .option('--context <name>', 'kubeconfig context')
+    .option('--watch', 'keep watching for new CSRs until interrupted', false)
+    .option('--dry-run', 'print the decisions without recording them', false)
+    .action(async (o) => {
+      if (!existsSync(o.kubeconfig)) throw new InputError(`${o.kubeconfig}: no such file`);
+      const { approveOnce, approveWatching } = await import('../pki/approve.js');
+      const opts = {
+        kubeconfig: o.kubeconfig,
+        ...(o.context ? { context: o.context } : {}),
+        dryRun: o.dryRun,
+        onVerdict: (name: string, v: { action: string; reason: string }, done: string) => {
+          if (done === 'skipped') return;
+          process.stdout.write(`${done === 'dry-run' ? `would ${v.action}` : done} ${name}: ${v.reason}\n`);
+        },
+      };
+      try {
+        if (!o.watch) return await approveOnce(opts);
+        const stop = new AbortController();
+        for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => stop.abort());
+        await approveWatching(opts, stop.signal);
+      } catch (e) {
+        const code = (e as { code?: number }).code;
+        throw new InputError(`pki approve-csrs: ${code ? `HTTP ${code} from the API server` : (e as Error).message}`);
+      }
+    });
 }
