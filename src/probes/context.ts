@@ -10,8 +10,8 @@ export interface ProbeContext {
   timeoutMs: number;
   /** --cacert/--cert/--key: verify servers with the CA; the certificate is used only where a probe says so */
   credentials: TlsCredentials;
-  /** a client certificate from a throwaway CA */
-  foreign: ClientCredential;
+  /** a client certificate from a throwaway CA, made on first use */
+  foreign: () => Promise<ClientCredential>;
   /** a client certificate signed by the cluster CA, when its key was at hand */
   clusterSigned?: ClientCredential;
   now: () => Date;
@@ -41,7 +41,8 @@ export interface ProbeContextOptions {
 /** A context with this run's client certificates made (in memory only). */
 export async function probeContext(o: ProbeContextOptions): Promise<ProbeContext> {
   const { foreignClientCredential, clientCredentialSignedBy } = await import('./client-certs.js');
-  const ctx: ProbeContext = { timeoutMs: o.timeoutMs, credentials: o.credentials ?? {}, foreign: await foreignClientCredential(), now: o.now ?? (() => new Date()) };
+  let foreign: Promise<ClientCredential> | undefined;
+  const ctx: ProbeContext = { timeoutMs: o.timeoutMs, credentials: o.credentials ?? {}, foreign: () => (foreign ??= foreignClientCredential()), now: o.now ?? (() => new Date()) };
   if (o.clusterCa) ctx.clusterSigned = await clientCredentialSignedBy(o.clusterCa.cert, o.clusterCa.key);
   return ctx;
 }

@@ -99,7 +99,7 @@ export async function etcdWrongCertProbe(
   const at = ctx.now().toISOString();
   const kind = which === 'foreign' ? 'etcd-foreign-ca' : 'etcd-cluster-ca';
   const target = `https://${endpointTarget(e)}`;
-  const cred = which === 'foreign' ? ctx.foreign : ctx.clusterSigned;
+  const cred = which === 'foreign' ? await ctx.foreign() : ctx.clusterSigned;
   if (!cred) {
     const outcome = 'not tried: no cluster CA certificate and key at hand (--cluster-ca-cert/--cluster-ca-key, or a node root with etc/kubernetes/pki/ca.key)';
     return { endpoint: e, evidence: { kind, target, outcome, at, details: { tried: false } }, verdict: 'inconclusive' };
