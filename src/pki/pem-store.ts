@@ -4,7 +4,7 @@
  * material is reduced to facts here and goes no further.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { ControlPlane, KeyFacts } from '../model/control-plane.js';
@@ -53,7 +53,8 @@ export async function readCertificateStore(cp: ControlPlane): Promise<{ store: C
       if (!file.exists || (!file.certificates?.length && !file.kubeconfig)) continue;
       let text: string;
       try {
-        text = await readFile(join(root, path), 'utf8');
+        // synchronous: thousands of small sequential reads are several times faster without a thread-pool round trip each
+        text = readFileSync(join(root, path), 'utf8');
       } catch {
         continue; // it was readable when the source ran; a vanished file just stays unverified
       }
