@@ -1,0 +1,135 @@
+/**
+ * The generated firewall rules on a real network: three network namespaces ("etcd", "apiserver",
+ * "worker") joined by veth pairs, addresses only inside them (10.231.x.y never leaves), a real etcd
+ * in the etcd namespace, the rules applied there with nft (and iptables), and connections made from
+ * the other two. Needs root and iproute2 + nftables (+ iptables); skips with a message otherwise.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diffFirewall } from '../../src/etcd/firewall-diff.js';
+import { firewallSpec, iptablesRules, nftablesRules, nftTable, type FirewallSpec } from '../../src/etcd/firewall.js';
+import { startEtcd, type EtcdServer } from '../helpers/etcd.js';
+import { pkiDir, rmPki } from '../helpers/openssl-pki.js';
+
+const tools = ['/usr/sbin/ip', '/usr/sbin/nft'];
+const root = process.getuid?.() === 0;
+const missing = tools.filter((t) => !existsSync(t));
+const skipReason = !root ? 'not root' : missing.length ? `missing ${missing.join(', ')} (apt-get install iproute2 nftables)` : '';
+if (skipReason) console.warn(`firewall-netns: skipped: ${skipReason}`);
+
+const P = `kw${process.pid % 100000}`;
+const NS = { etcd: `${P}-etcd`, api: `${P}-api`, wrk: `${P}-wrk` };
+const ETCD_API = '10.231.1.1';
+const API = '10.231.1.2';
+const ETCD_WRK = '10.231.2.1';
+const WRK = '10.231.2.2';
+
+function ip(...args: string[]): void {
+  execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+function inNs(ns: string, cmd: string[], input?: string): { code: number; out: string; err: string } {
+  const r = spawnSync('ip', ['netns', 'exec', ns, ...cmd], { encoding: 'utf8', input, timeout: 20_000 });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+/** A TCP connect from inside a namespace: "open", "closed" or "filtered" (no answer within 1 s). */
+function reach(ns: string, host: string, port: number): string {
+  const script = `const s=require('net').connect(${port},'${host}');const t=setTimeout(()=>{console.log('filtered');process.exit(0)},1000);s.on('connect',()=>{console.log('open');process.exit(0)});s.on('error',(e)=>{console.log(e.code==='ECONNREFUSED'?'closed':e.code);process.exit(0)});`;
+  return inNs(ns, [process.execPath, '-e', script]).out.trim();
+}
+
+/** A real etcd request (GET /version over mutual TLS) from inside a namespace; prints the HTTP status. */
+function etcdVersionFrom(ns: string, etcd: EtcdServer): string {
+  const c = etcd.client!;
+  const script = `const fs=require('fs');require('https').get({host:'${ETCD_API}',port:2379,path:'/version',ca:fs.readFileSync('${etcd.ca!.cert}'),cert:fs.readFileSync('${c.cert}'),key:fs.readFileSync('${c.key}'),timeout:2000},(r)=>{console.log(r.statusCode);process.exit(0)}).on('error',(e)=>{console.log(e.code);process.exit(0)}).on('timeout',()=>{console.log('timeout');process.exit(0)});`;
+  return inNs(ns, [process.execPath, '-e', script]).out.trim();
+}
+
+describe.skipIf(skipReason !== '')('etcd firewall in network namespaces', () => {
+  const dir = pkiDir();
+  let etcd: EtcdServer | undefined;
+  let spec: FirewallSpec;
+
+  beforeAll(async () => {
+    for (const ns of Object.values(NS)) {
+      ip('netns', 'add', ns);
+      ip('-n', ns, 'link', 'set', 'lo', 'up');
+    }
+    const link = (a: string, b: string, nsA: string, nsB: string, addrA: string, addrB: string) => {
+      ip('link', 'add', a, 'type', 'veth', 'peer', 'name', b);
+      ip('link', 'set', a, 'netns', nsA);
+      ip('link', 'set', b, 'netns', nsB);
+      ip('-n', nsA, 'addr', 'add', `${addrA}/24`, 'dev', a);
+      ip('-n', nsB, 'addr', 'add', `${addrB}/24`, 'dev', b);
+      ip('-n', nsA, 'link', 'set', a, 'up');
+      ip('-n', nsB, 'link', 'set', b, 'up');
+    };
+    link(`${P}ea`, `${P}ae`, NS.etcd, NS.api, ETCD_API, API);
+    link(`${P}ew`, `${P}we`, NS.etcd, NS.wrk, ETCD_WRK, WRK);
+    // the worker reaches the etcd namespace's other address through its own link (delivered locally there)
+    ip('-n', NS.wrk, 'route', 'add', '10.231.1.0/24', 'via', ETCD_WRK);
+    etcd = await startEtcd({ mode: 'secure', dir, name: 'fw', host: ETCD_API, ports: { client: 2379, peer: 2380, metrics: 2381 }, wrap: ['ip', 'netns', 'exec', NS.etcd] });
+    spec = firewallSpec({ apiservers: [API], peers: [ETCD_API], monitoring: ['10.231.2.0/24'] });
+  });
+
+  afterAll(async () => {
+    await etcd?.stop();
+    for (const ns of Object.values(NS)) spawnSync('ip', ['netns', 'del', ns]);
+    rmPki(dir);
+  });
+
+  it('without rules, the worker reaches etcd (so it is the firewall that stops it below)', () => {
+    expect(reach(NS.wrk, ETCD_API, 2379)).toBe('open');
+    expect(reach(NS.api, ETCD_API, 2379)).toBe('open');
+  });
+
+  it('nftables: 2379 unreachable from the worker, still works from the API server; 2380 peers only; metrics monitoring only', () => {
+    const file = join(dir, 'etcd.nft');
+    writeFileSync(file, nftablesRules(spec));
+    expect(inNs(NS.etcd, ['nft', '-f', file]).code).toBe(0);
+    expect(reach(NS.wrk, ETCD_API, 2379)).toBe('filtered');
+    expect(reach(NS.api, ETCD_API, 2379)).toBe('open');
+    expect(etcdVersionFrom(NS.api, etcd!)).toBe('200');
+    expect(etcdVersionFrom(NS.wrk, etcd!)).toMatch(/timeout|ETIMEDOUT/);
+    expect(reach(NS.api, ETCD_API, 2380)).toBe('filtered');
+    expect(reach(NS.wrk, ETCD_API, 2381)).toBe('open');
+    expect(reach(NS.api, ETCD_API, 2381)).toBe('filtered');
+  });
+
+  it('nftables: applying twice gives the same ruleset, which is exactly the generated table', () => {
+    const file = join(dir, 'etcd.nft');
+    const first = inNs(NS.etcd, ['nft', 'list', 'table', 'inet', 'kubeward_etcd']).out;
+    expect(inNs(NS.etcd, ['nft', '-f', file]).code).toBe(0);
+    const second = inNs(NS.etcd, ['nft', 'list', 'table', 'inet', 'kubeward_etcd']).out;
+    expect(second).toBe(first);
+    expect(second).toBe(nftTable(spec));
+    expect(diffFirewall(spec, 'nftables', nftablesRules(spec), second).same).toBe(true);
+    const wider = firewallSpec({ apiservers: [API, '10.231.9.9'], peers: [ETCD_API], monitoring: ['10.231.2.0/24'] });
+    const d = diffFirewall(wider, 'nftables', nftablesRules(wider), inNs(NS.etcd, ['nft', 'list', 'ruleset']).out);
+    expect(d.same).toBe(false);
+    expect(d.lines.filter((l) => !l.startsWith('  '))).toEqual([
+      '- elements = { 10.231.1.1, 10.231.1.2 }',
+      '+ elements = { 10.231.1.1, 10.231.1.2, 10.231.9.9 }',
+    ]);
+  });
+
+  it.skipIf(!existsSync('/usr/sbin/iptables-restore'))('iptables: same reachability, idempotent, diff against iptables-save', () => {
+    expect(inNs(NS.etcd, ['nft', 'delete', 'table', 'inet', 'kubeward_etcd']).code).toBe(0);
+    expect(reach(NS.wrk, ETCD_API, 2379)).toBe('open');
+    const script = iptablesRules(spec);
+    const r1 = inNs(NS.etcd, ['sh', '-s'], script);
+    expect(r1.err).toBe('');
+    expect(r1.code).toBe(0);
+    expect(reach(NS.wrk, ETCD_API, 2379)).toBe('filtered');
+    expect(etcdVersionFrom(NS.api, etcd!)).toBe('200');
+    const save = () => inNs(NS.etcd, ['iptables-save']).out + inNs(NS.etcd, ['ip6tables-save']).out;
+    const first = save();
+    expect(inNs(NS.etcd, ['sh', '-s'], script).code).toBe(0);
+    const strip = (t: string) => t.split('\n').filter((l) => !l.startsWith('#')).join('\n');
+    expect(strip(save())).toBe(strip(first));
+    expect(diffFirewall(spec, 'iptables', script, first)).toMatchObject({ same: true });
+  });
+});
