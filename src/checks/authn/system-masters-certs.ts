@@ -38,16 +38,22 @@ export default defineCheck({
   run(cp, report) {
     const cas = clientCas(cp);
     for (const host of cp.hosts) {
-      for (const file of Object.values(host.files)) {
-        if (!file.exists || KUBEADM_ADMIN.includes(file.path)) continue;
+      const files = Object.values(host.files).filter((f) => f.exists && !KUBEADM_ADMIN.includes(f.path));
+      // A kubeconfig that names a certificate file and the file itself hold one credential: report it once.
+      const seen = new Set<string>();
+      for (const file of files) {
         for (const user of file.kubeconfig?.users ?? []) {
           for (const cert of user.clientCertificates) {
-            if (!cert.organizations.includes(MASTERS) || !acceptedBy(cert, cas)) continue;
+            if (!cert.organizations.includes(MASTERS) || !acceptedBy(cert, cas) || seen.has(cert.fingerprint)) continue;
+            seen.add(cert.fingerprint);
             report({ component: file.path.split('/').at(-1) ?? file.path, host, evidence: evidenceForFile(file, { line: user.line ?? null, field: `users.${user.name}.client-certificate`, value: `O=${cert.organizations.join('+')}` }), detail: `kubeconfig user ${user.name}: ${describe(cert)}` });
           }
         }
+      }
+      for (const file of files) {
         for (const cert of file.certificates ?? []) {
-          if (cert.isCA || !cert.organizations.includes(MASTERS) || !acceptedBy(cert, cas)) continue;
+          if (cert.isCA || !cert.organizations.includes(MASTERS) || !acceptedBy(cert, cas) || seen.has(cert.fingerprint)) continue;
+          seen.add(cert.fingerprint);
           const component = file.path === KUBEADM_COMPONENT;
           report({
             component: file.path.split('/').at(-1) ?? file.path,

@@ -29,6 +29,15 @@ testCheck(check, {
       findings: [{ severity: 'high', file: 'home/jane/.kube/config', line: 12, field: 'users.jane.client-certificate', detail: 'CN=jane' }],
     },
     {
+      name: 'a kubeconfig naming the certificate file: one finding for the credential',
+      cp: singleHost((h) => {
+        const k = kubeconfig(['system:masters']);
+        k.users[0]!.clientCertificate = '/home/jane/jane.crt';
+        clusterCa(h).file('home/jane/.kube/config', { kubeconfig: k }).file('home/jane/jane.crt', { certificates: k.users[0]!.clientCertificates });
+      }),
+      findings: [{ file: 'home/jane/.kube/config' }],
+    },
+    {
       name: 'a PEM in the PKI dir issued to a person',
       cp: singleHost((h) => clusterCa(h).file('etc/kubernetes/pki/users/bob.crt', { certificates: [cert({ commonName: 'bob' })] })),
       findings: [{ severity: 'high', file: 'etc/kubernetes/pki/users/bob.crt', detail: 'CN=bob' }],

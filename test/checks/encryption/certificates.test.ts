@@ -20,6 +20,15 @@ testCheck(expiry, {
   ],
   invalid: [
     { name: 'expired: critical', cp: at((h) => h.file('etc/kubernetes/pki/apiserver.crt', { certificates: [cert({ notAfter: '2026-11-01T00:00:00Z' })] })), findings: [{ severity: 'critical', file: 'etc/kubernetes/pki/apiserver.crt', detail: 'expired 2026-11-01' }] },
+    {
+      name: 'one CA copied into a kubeconfig is one finding, naming the other file',
+      cp: at((h) =>
+        h
+          .file('etc/kubernetes/pki/ca.crt', { certificates: [ca('kubernetes', { notAfter: '2026-12-08T12:00:00Z' })] })
+          .file('etc/kubernetes/scheduler.conf', { kubeconfig: { clusters: [{ name: 'k', certificateAuthority: '(embedded)', caCertificates: [ca('kubernetes', { notAfter: '2026-12-08T12:00:00Z' })], insecureSkipTlsVerify: false }], users: [], contexts: [] } }),
+      ),
+      findings: [{ file: 'etc/kubernetes/pki/ca.crt', detail: 'also in etc/kubernetes/scheduler.conf' }],
+    },
     { name: 'CA expiring in 10 days: high', cp: at((h) => h.file('etc/kubernetes/pki/ca.crt', { certificates: [ca('kubernetes', { notAfter: '2026-12-08T12:00:00Z' })] })), findings: [{ severity: 'high', detail: 'CA certificate expires 2026-12-08 (in 10 days)' }] },
     { name: 'embedded kubeconfig client certificate', cp: at((h) => h.file('etc/kubernetes/admin.conf', { kubeconfig: kc('2026-12-01T00:00:00Z') })), findings: [{ severity: 'high', line: 9, field: 'users.admin' }] },
   ],
