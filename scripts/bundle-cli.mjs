@@ -1,0 +1,28 @@
+// Packs the compiled CLI (dist/src/cli/entry.js and everything it imports) into a few ESM files in
+// dist/cli/, with esbuild (installed with tsx). `kubeward scan` and `graph` start from there
+// (bin/kubeward.js): resolving and loading ~150 modules plus yaml's and commander's files was most
+// of a scan's startup time (bench/scan.bench.ts). Lazy `import()`s stay lazy: they become chunks.
+// Packages with native parts, big ones, and those only other commands use stay external.
+import { rmSync } from 'node:fs';
+import { build } from 'esbuild';
+
+const outdir = new URL('../dist/cli/', import.meta.url).pathname;
+rmSync(outdir, { recursive: true, force: true });
+await build({
+  entryPoints: [new URL('../dist/src/cli/entry.js', import.meta.url).pathname],
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // inlined: commander, yaml, picocolors (small, pure JS, on the scan path); everything else external
+  external: [
+    '@kubernetes/client-node', '@peculiar/x509', 'reflect-metadata', 'etcd3', '@grpc/*', 'better-sqlite3', 'pg',
+    'fastify', 'undici', 'openid-client', 'jose', 'preact', 'preact-render-to-string', 'cli-progress', 'cli-table3',
+    'zod', 'cockatiel', 'tsx', 'esbuild', 'oidc-provider', 'playwright-core',
+  ],
+  // the inlined CommonJS packages call require() for Node built-ins
+  banner: { js: "import { createRequire as __kubewardRequire } from 'node:module'; const require = __kubewardRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
