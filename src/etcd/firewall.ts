@@ -73,6 +73,12 @@ function rulesOf(s: FirewallSpec): Rule[] {
   ];
 }
 
+/** Always with a prefix length ("10.0.0.5/32"), as iptables-save, NetworkPolicy ipBlock and Calico nets write it. */
+function withPrefix(c: Cidr): string {
+  const text = formatCidr(c);
+  return text.includes('/') ? text : `${text}/${c.family === 4 ? 32 : 128}`;
+}
+
 function byFamily(cidrs: readonly Cidr[], family: 4 | 6): string[] {
   return cidrs.filter((c) => c.family === family).map(formatCidr);
 }
@@ -117,9 +123,8 @@ export function nftablesRules(s: FirewallSpec): string {
 export function iptablesChain(s: FirewallSpec, family: 4 | 6): string[] {
   const lines = [`-A ${IPTABLES_CHAIN} -i lo -j RETURN`];
   for (const r of rulesOf(s)) {
-    for (const c of byFamily(r.allowed, family)) {
-      const src = c.includes('/') ? c : `${c}/${family === 4 ? 32 : 128}`;
-      lines.push(`-A ${IPTABLES_CHAIN} -s ${src} -p tcp -m tcp --dport ${r.port} -j RETURN`);
+    for (const c of r.allowed.filter((x) => x.family === family)) {
+      lines.push(`-A ${IPTABLES_CHAIN} -s ${withPrefix(c)} -p tcp -m tcp --dport ${r.port} -j RETURN`);
     }
     lines.push(`-A ${IPTABLES_CHAIN} -p tcp -m tcp --dport ${r.port} -j DROP`);
   }
@@ -149,15 +154,11 @@ export function iptablesRules(s: FirewallSpec): string {
   return `${out.join('\n')}\n`;
 }
 
-function peerList(c: readonly Cidr[]): { ipBlock: { cidr: string } }[] {
-  return c.map((x) => ({ ipBlock: { cidr: formatCidr(x).includes('/') ? formatCidr(x) : `${formatCidr(x)}/${x.family === 4 ? 32 : 128}` } }));
-}
-
 /** NetworkPolicy for etcd pods (kubeadm labels them component=etcd in kube-system). */
 export function networkPolicy(s: FirewallSpec): string {
   const ingress = rulesOf(s)
     .filter((r) => r.allowed.length > 0)
-    .map((r) => ({ from: peerList(r.allowed), ports: [{ protocol: 'TCP', port: r.port }] }));
+    .map((r) => ({ from: r.allowed.map((c) => ({ ipBlock: { cidr: withPrefix(c) } })), ports: [{ protocol: 'TCP', port: r.port }] }));
   const doc = {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
@@ -183,7 +184,7 @@ export function calicoPolicy(s: FirewallSpec): string {
   const rules = rulesOf(s);
   const ingress: Record<string, unknown>[] = [];
   for (const r of rules) {
-    if (r.allowed.length > 0) ingress.push({ action: 'Allow', protocol: 'TCP', source: { nets: r.allowed.map(formatCidr).map((c, i) => (c.includes('/') ? c : `${c}/${r.allowed[i]!.family === 4 ? 32 : 128}`)) }, destination: { ports: [r.port] } });
+    if (r.allowed.length > 0) ingress.push({ action: 'Allow', protocol: 'TCP', source: { nets: r.allowed.map(withPrefix) }, destination: { ports: [r.port] } });
   }
   ingress.push({ action: 'Deny', protocol: 'TCP', destination: { ports: rules.map((r) => r.port) } });
   ingress.push({ action: 'Pass' });
