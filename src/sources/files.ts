@@ -3,7 +3,7 @@
  * certificate/key facts, kubeconfig facts, encryption-config facts, a parsed config document, or an
  * entry count. One bad file becomes a problem and an `error` on its NodeFile; reading goes on.
  */
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { NodeFile } from '../model/control-plane.js';
 import { encryptionConfigFacts } from './encryption-config.js';
@@ -42,7 +42,7 @@ export async function describeFile(ctx: NodeContext, path: string, kind: FileKin
   const file: NodeFile = { path: display, exists: false };
   ctx.files[display] = file;
   try {
-    const st = await stat(await hostPathOf(ctx, display));
+    const st = statSync(await hostPathOf(ctx, display));
     const accounts = await accountsOf(ctx);
     file.exists = true;
     file.type = st.isFile() ? 'file' : st.isDirectory() ? 'directory' : 'other';

@@ -5,7 +5,7 @@
  */
 import { createHash, createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import type { CertificateFacts, KeyFacts } from '../model/control-plane.js';
-import { readCertificateDer } from './der.js';
+import { certificateSpki, privateKeySpki, readCertificateDer, readSpki } from './der.js';
 
 const SIGNATURE_ALGORITHMS: Record<string, string> = {
   '1.2.840.113549.1.1.4': 'md5WithRSAEncryption',
@@ -79,6 +79,22 @@ function spkiFingerprint(key: KeyObject): string {
   return createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex');
 }
 
+/** Key facts read from SubjectPublicKeyInfo DER (no KeyObject: cheaper), when der.ts knows the algorithm. */
+function spkiFacts(spki: Uint8Array | undefined): Omit<KeyFacts, 'encrypted'> | undefined {
+  const info = spki ? readSpki(spki) : undefined;
+  if (!info) return undefined;
+  const facts: Omit<KeyFacts, 'encrypted'> = { type: info.type, publicKeyFingerprint: createHash('sha256').update(info.spki).digest('hex') };
+  if (info.bits !== undefined) facts.bits = info.bits;
+  if (info.curve !== undefined) facts.curve = info.curve;
+  return facts;
+}
+
+/** The DER inside a PEM block without headers (encrypted legacy keys have "Proc-Type:" headers). */
+function blockDer(b: PemBlock): Buffer {
+  const body = b.text.split('\n').slice(1, -1).filter((l) => !l.includes(':'));
+  return Buffer.from(body.join(''), 'base64');
+}
+
 function keyFacts(key: KeyObject): Omit<KeyFacts, 'encrypted'> {
   const type = key.asymmetricKeyType ?? 'unknown';
   const details = key.asymmetricKeyDetails ?? {};
@@ -136,7 +152,7 @@ export function oneCertificateFacts(cert: X509Certificate): CertificateFacts {
     keyUsage: der.keyUsageBits.map((b) => KEY_USAGES[b] ?? `bit${b}`),
     extKeyUsage: der.extKeyUsageOids.map((o) => EXT_KEY_USAGES[o] ?? o),
     signatureAlgorithm: SIGNATURE_ALGORITHMS[der.signatureAlgorithmOid] ?? der.signatureAlgorithmOid,
-    key: keyFacts(cert.publicKey),
+    key: spkiFacts(certificateSpki(cert.raw)) ?? keyFacts(cert.publicKey),
     fingerprint: cert.fingerprint256.replace(/:/g, '').toLowerCase(),
     selfSigned,
   };
@@ -176,8 +192,9 @@ export function pemFacts(text: string): PemFacts {
 function privateKeyFromBlock(b: PemBlock): KeyFacts {
   const encrypted = b.label === 'ENCRYPTED PRIVATE KEY' || /Proc-Type:\s*4,ENCRYPTED/.test(b.text);
   if (encrypted) return { type: b.label.startsWith('RSA') ? 'rsa' : b.label.startsWith('EC') ? 'ec' : 'unknown', publicKeyFingerprint: '', encrypted: true };
-  const key = createPrivateKey(b.text);
-  return { ...keyFacts(createPublicKey(key)), encrypted: false };
+  const read = spkiFacts(privateKeySpki(blockDer(b), b.label));
+  if (read) return { ...read, encrypted: false };
+  return { ...keyFacts(createPublicKey(createPrivateKey(b.text))), encrypted: false };
 }
 
 /** Facts of every certificate in a PEM text (those that parse). */

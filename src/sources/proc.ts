@@ -3,7 +3,7 @@
  * flanneld, /proc/<pid>/environ. What runs wins over what files say; a flag that runs with the same
  * value as a file says keeps the file's line as its evidence.
  */
-import { readlink } from 'node:fs/promises';
+import { readlinkSync } from 'node:fs';
 import type { Component, FlagSetting, Location } from '../model/control-plane.js';
 import { parseFlags, type Arg } from './flags.js';
 import { hostPathOf, listDir, readBytes, type NodeContext } from './node-fs.js';
@@ -54,7 +54,7 @@ export async function readProcesses(ctx: NodeContext): Promise<ServiceComponent[
     }
     let cwd = '/';
     try {
-      cwd = await readlink(await hostPathOf(ctx, `proc/${pid}/cwd`));
+      cwd = readlinkSync(await hostPathOf(ctx, `proc/${pid}/cwd`));
     } catch {
       // not readable (another user's process) or not present in a copied tree: systemd's default
     }

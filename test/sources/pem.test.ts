@@ -30,6 +30,9 @@ beforeAll(() => {
   ossl('genrsa', '-traditional', '-aes256', '-passout', 'pass:secret', '-out', 'enc.key', '2048');
   ossl('genrsa', '-aes256', '-passout', 'pass:secret', '-out', 'enc8.key', '2048');
   ossl('rsa', '-in', 'ca.key', '-pubout', '-out', 'ca.pub');
+  // SEC 1 "EC PRIVATE KEY" on P-384, and an RSA 3072 certificate
+  ossl('ecparam', '-name', 'secp384r1', '-genkey', '-noout', '-out', 'ec384.key');
+  ossl('req', '-x509', '-newkey', 'rsa:3072', '-nodes', '-keyout', 'rsa3072.key', '-out', 'rsa3072.crt', '-days', '1', '-subj', '/CN=big');
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -109,6 +112,12 @@ describe('privateKeyFacts', () => {
     expect(privateKeyFacts(read('enc.key'))).toMatchObject({ type: 'rsa', encrypted: true, publicKeyFingerprint: '' });
     // PKCS#8 encryption hides the key type too
     expect(privateKeyFacts(read('enc8.key'))).toMatchObject({ type: 'unknown', encrypted: true, publicKeyFingerprint: '' });
+  });
+
+  it('SEC 1 EC keys and other sizes: read from the DER as node:crypto reads them', () => {
+    expect(privateKeyFacts(read('ec384.key'))).toEqual({ type: 'ec', curve: 'secp384r1', bits: 384, publicKeyFingerprint: opensslPubkeyFingerprint('ec384.key'), encrypted: false });
+    expect(privateKeyFacts(read('rsa3072.key'))).toMatchObject({ type: 'rsa', bits: 3072, publicKeyFingerprint: opensslPubkeyFingerprint('rsa3072.key') });
+    expect(certificateFacts(read('rsa3072.crt'))[0]!.key).toEqual({ type: 'rsa', bits: 3072, publicKeyFingerprint: opensslPubkeyFingerprint('rsa3072.key') });
   });
 
   it('facts never carry key bytes', () => {
