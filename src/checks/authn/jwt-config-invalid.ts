@@ -1,6 +1,6 @@
 import { defineCheck, type Report } from '../registry.js';
 import { rec, str } from '../../model/document.js';
-import { componentsOf, documentLine, evidenceFor, evidenceForFile, flag, flagList, hostOf, versionOf } from '../../model/effective.js';
+import { componentsOf, documentLine, evidenceFor, evidenceForFile, featureGate, flag, flagList, hostOf, isTrue, versionOf } from '../../model/effective.js';
 import { compareVersion } from '../../model/version.js';
 import { authenticationConfigOf, expressionsOf, jwtAuthenticators, type JwtAuthenticator } from './jwt-authenticators.js';
 
@@ -79,6 +79,10 @@ export default defineCheck({
         if (cfg.document.jwt !== undefined) for (const f of oidcFlags) emit({ evidence: evidenceFor(c, flag(cp, c, f)), detail: `--${f} cannot be combined with jwt authenticators in --authentication-config` });
         const anonymousFlag = flag(cp, c, 'anonymous-auth');
         if (rec(cfg.document.anonymous) && anonymousFlag.explicit) emit({ evidence: evidenceFor(c, anonymousFlag), detail: '--anonymous-auth cannot be combined with an anonymous section in --authentication-config' });
+        // AnonymousAuthConfigurableEndpoints: alpha 1.31, beta and on by default from 1.32.
+        if (rec(cfg.document.anonymous) && v && compareVersion(v, '1.32') < 0 && !isTrue(featureGate(cp, c, 'AnonymousAuthConfigurableEndpoints'))) {
+          emit({ evidence: evidenceForFile(cfg.file, { line: documentLine(cfg.file, 'anonymous') ?? null, field: 'anonymous', value: null }), detail: `the anonymous section needs the AnonymousAuthConfigurableEndpoints feature gate before 1.32 (this is ${v.major}.${v.minor})` });
+        }
       }
       const saIssuers = flagList(flag(cp, c, 'service-account-issuer'), c);
       const authenticators = jwtAuthenticators(cp, host, c);

@@ -14,6 +14,10 @@ testCheck(check, {
       name: 'email expression with email_verified',
       cp: withAuthn([jwt({}, { username: { expression: "claims.email_verified ? claims.email : ''" } })]),
     },
+    {
+      name: 'anonymous section on 1.31 with the gate',
+      cp: singleHost((h) => h.apiserver(['--authentication-config=/etc/kubernetes/authn.yaml', '--feature-gates=AnonymousAuthConfigurableEndpoints=true'], { version: 'v1.31.4' }).file(AUTHN, { document: { apiVersion: 'apiserver.config.k8s.io/v1beta1', anonymous: { enabled: true } } })),
+    },
     { name: 'two audiences with MatchAny', cp: withAuthn([jwt({ issuer: { url: 'https://login.example.com', audiences: ['a', 'b'], audienceMatchPolicy: 'MatchAny' } })]) },
   ],
   invalid: [
@@ -28,6 +32,11 @@ testCheck(check, {
     { name: 'several audiences without MatchAny', cp: withAuthn([jwt({ issuer: { url: 'https://login.example.com', audiences: ['a', 'b'] } })]), findings: [{ line: 7, detail: 'MatchAny' }] },
     { name: 'duplicate issuers', cp: withAuthn([jwt(), jwt()]), findings: [{ line: 25, detail: 'unique' }] },
     { name: 'issuer equals the service-account issuer', cp: withAuthn([jwt()], ['--service-account-issuer=https://login.example.com']), findings: [{ line: 5, detail: 'service-account-issuer' }] },
+    {
+      name: 'anonymous section on 1.31 without the feature gate',
+      cp: singleHost((h) => h.apiserver(['--authentication-config=/etc/kubernetes/authn.yaml'], { version: 'v1.31.4' }).file(AUTHN, { document: { apiVersion: 'apiserver.config.k8s.io/v1beta1', anonymous: { enabled: true, conditions: [{ path: '/healthz' }] } }, lines: { anonymous: 3 } })),
+      findings: [{ line: 3, detail: 'AnonymousAuthConfigurableEndpoints' }],
+    },
     {
       name: 'reserved extra key',
       cp: withAuthn([jwt({}, { extra: [{ key: 'authentication.kubernetes.io/tenant', valueExpression: 'claims.t' }] })]),
