@@ -323,7 +323,11 @@ function kubeletToApiserver(b: Builder, k: Component): void {
   const main = kubeconfigUse(host, k, flag(b.cp, k, 'kubeconfig'));
   // Before its first certificate the kubelet talks with --bootstrap-kubeconfig (kubelet-tls-bootstrapping).
   const bootstrap = kubeconfigUse(host, k, flag(b.cp, k, 'bootstrap-kubeconfig'));
-  const use = !main.facts && bootstrap.facts ? bootstrap : main;
+  // Without either kubeconfig the kubelet runs standalone and never dials an API server.
+  if (!main.setting.value && !bootstrap.setting.value) return;
+  // The kubelet falls back to the bootstrap kubeconfig only when its kubeconfig does not exist yet; a file
+  // the source could not read stays unknown.
+  const use = main.file?.exists === false && bootstrap.facts ? bootstrap : main;
   clientToApiserver(b, k, 'kubelet-apiserver', use.setting, use === bootstrap ? [evidenceFor(k, main.setting)] : []);
 }
 

@@ -184,3 +184,20 @@ describe('computeGraph', () => {
     expect(g.links.some((l) => l.target === 'aggregated-api:v1.apps')).toBe(false);
   });
 });
+
+describe('computeGraph: kubelets', () => {
+  it('a standalone kubelet (no kubeconfig) dials no API server', () => {
+    const g = computeGraph(singleHost(kubeadmNode({ kubelet: ['--pod-manifest-path=/etc/kubernetes/manifests'], kubeletConfig: null })));
+    expect(g.links.filter((l) => l.kind === 'kubelet-apiserver')).toEqual([]);
+    expect(g.links.filter((l) => l.kind === 'apiserver-kubelet')).toHaveLength(1);
+  });
+
+  it('a kubelet kubeconfig the source could not read is unknown, not the bootstrap one', () => {
+    const cp = singleHost((h) => {
+      kubeadmNode()(h);
+      h.file('etc/kubernetes/kubelet.conf', { error: 'permission denied' });
+      h.file('etc/kubernetes/bootstrap-kubelet.conf', { kubeconfig: kubeconfig('tls-bootstrap-token-user', { token: true }) });
+    });
+    expect(link(computeGraph(cp).links, 'kubelet-apiserver:kubelet@cp-1->kube-apiserver@cp-1').state).toBe('unknown');
+  });
+});
