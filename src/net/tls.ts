@@ -135,6 +135,8 @@ export function probeTls(o: TlsProbeOptions): Promise<TlsProbeResult> {
       const wire = tap(tcp!, (chunk) => reader.feed(chunk));
       tls = tlsConnect({
         socket: wire,
+        // the name Node checks the certificate against (without it: "localhost")
+        host: o.host,
         servername: o.servername ?? (isIP(o.host) ? undefined : o.host),
         rejectUnauthorized: false,
         ...(o.ca !== undefined ? { ca: o.ca } : {}),

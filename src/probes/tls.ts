@@ -84,8 +84,10 @@ function certificateResults(e: Endpoint, raw: TlsProbeResult, base: Pick<ProbeRe
   }
   // Go and OpenSSL clients check the dialled name against the SANs (crypto/tls verifyHostname)
   const nameError = checkServerIdentity(e.host, { subject: {}, subjectaltname: leaf.sans.map((s) => s.replace(/^IP:/, 'IP Address:')).join(', ') } as unknown as PeerCertificate);
-  if (raw.verified === false || nameError) {
-    const why = [raw.verified === false ? `does not verify against the given CA (${raw.verifyError ?? 'unknown error'})` : '', nameError ? `does not name ${e.host} (SANs: ${leaf.sans.join(', ') || 'none'})` : '']
+  // a name mismatch alone is reported by the SAN check below, not as a CA failure
+  const caFailure = raw.verified === false && raw.verifyError !== 'ERR_TLS_CERT_ALTNAME_INVALID';
+  if (caFailure || nameError) {
+    const why = [caFailure ? `does not verify against the given CA (${raw.verifyError ?? 'unknown error'})` : '', nameError ? `does not name ${e.host} (SANs: ${leaf.sans.join(', ') || 'none'})` : '']
       .filter((s) => s)
       .join('; ');
     out.push({ ...base, verdict: 'insecure', finding: { meta: PROBE_FINDINGS.tlsUntrusted, detail: `${endpointTarget(e)}: certificate ${why}` } });
