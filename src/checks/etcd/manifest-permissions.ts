@@ -1,6 +1,6 @@
 import { defineCheck } from '../registry.js';
-import { componentsOf, evidenceForFile, hostOf } from '../../model/effective.js';
-import { excessMode, formatMode, ownedBy, ownerOf } from '../../model/permissions.js';
+import { componentsOf, hostOf } from '../../model/effective.js';
+import { reportFile } from '../tls/permissions.js';
 
 export default defineCheck({
   id: 'etcd/manifest-permissions',
@@ -16,10 +16,7 @@ export default defineCheck({
     for (const c of componentsOf(cp, 'etcd')) {
       if (c.origin !== 'static-pod' || !c.at.file) continue;
       const host = hostOf(cp, c);
-      const file = host.files[c.at.file];
-      if (!file?.exists) continue;
-      if (excessMode(file, 0o600)) report({ component: c, host, evidence: evidenceForFile(file, { value: formatMode(file.mode ?? 0) }), detail: `mode ${formatMode(file.mode ?? 0)} is wider than 0600 (CIS 1.1.7)` });
-      if (!ownedBy(file, 'root', 'root')) report({ component: c, host, evidence: evidenceForFile(file, { value: ownerOf(file) }), detail: `owned by ${ownerOf(file)}, not root:root (CIS 1.1.8)` });
+      reportFile(report, c, host, host.files[c.at.file], { what: 'etcd manifest', maxMode: 0o600, cis: { mode: '1.1.7', owner: '1.1.8' } });
     }
   },
 });

@@ -1,6 +1,5 @@
 import { defineCheck } from '../registry.js';
-import { evidenceForFile } from '../../model/effective.js';
-import { excessMode, formatMode, ownedBy, ownerOf } from '../../model/permissions.js';
+import { reportFile } from '../tls/permissions.js';
 
 /** kubeadm's administrator kubeconfigs; super-admin.conf (kubeadm ≥ 1.29) is system:masters. */
 const ADMIN_KUBECONFIGS = ['etc/kubernetes/admin.conf', 'etc/kubernetes/super-admin.conf'];
@@ -18,11 +17,7 @@ export default defineCheck({
   run(cp, report) {
     for (const host of cp.hosts) {
       for (const path of ADMIN_KUBECONFIGS) {
-        const file = host.files[path];
-        if (!file?.exists) continue;
-        const excess = excessMode(file, 0o600);
-        if (excess) report({ component: path.split('/').at(-1) ?? path, host, evidence: evidenceForFile(file, { value: formatMode(file.mode ?? 0) }), detail: `mode ${formatMode(file.mode ?? 0)} is wider than 0600 (CIS 1.1.13)` });
-        if (!ownedBy(file, 'root', 'root')) report({ component: path.split('/').at(-1) ?? path, host, severity: 'medium', evidence: evidenceForFile(file, { value: ownerOf(file) }), detail: `owned by ${ownerOf(file)}, not root:root (CIS 1.1.14)` });
+        reportFile(report, path.split('/').at(-1) ?? path, host, host.files[path], { what: 'administrator kubeconfig', maxMode: 0o600, cis: { mode: '1.1.13', owner: '1.1.14' } });
       }
     }
   },

@@ -13,7 +13,7 @@ testCheck(check, {
     {
       name: 'super-admin.conf owned by a user',
       cp: singleHost((h) => h.file('etc/kubernetes/super-admin.conf', { owner: 'ubuntu', group: 'ubuntu', uid: 1000, gid: 1000 })),
-      findings: [{ severity: 'medium', value: 'ubuntu:ubuntu' }],
+      findings: [{ severity: 'high', value: 'ubuntu:ubuntu', detail: '1.1.14' }],
     },
   ],
 });
