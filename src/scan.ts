@@ -10,7 +10,7 @@ import { allChecks } from './checks/index.js';
 import { runChecks, type Check } from './checks/registry.js';
 import type { ControlPlane, Host } from './model/control-plane.js';
 import { atOrAbove, PRACTICES, SEVERITIES, type Finding, type Practice, type Severity } from './model/finding.js';
-import { computeGraph } from './model/graph-build.js';
+import { graphOf } from './model/graph-build.js';
 import type { ScanResult, ScanSummary } from './model/result.js';
 import { formatVersion, parseVersion } from './model/version.js';
 import { readNodeRoot } from './sources/node-root.js';
@@ -92,7 +92,8 @@ export function scanControlPlane(cp: ControlPlane, opts: ScanOptions): ScanResul
     target: targetOf(cp),
     kubernetesVersion: cp.version ? formatVersion(cp.version) : null,
     findings,
-    graph: computeGraph(cp),
+    // the graph the checks read (graphOf memoizes it per model), not a second computation
+    graph: graphOf(cp),
     summary: summarize(cp, findings, checks.length, opts.failOn),
   };
 }

@@ -130,9 +130,9 @@ export function registerScan(program: Command): void {
       .option('--output <file>', 'write to this file (atomically) instead of stdout')
       .action(async (o) => {
         const cp = await load(await inputsFrom(o));
-        const { computeGraph } = await import('../model/graph-build.js');
+        const { graphOf } = await import('../model/graph-build.js');
         const { renderGraphJson, renderGraphText } = await import('../report/index.js');
-        const graph = computeGraph(cp);
+        const graph = graphOf(cp);
         const color = o.output === undefined && o.format === 'text' && process.stdout.isTTY && !process.env.NO_COLOR;
         await emit(o.format === 'json' ? renderGraphJson(graph) : renderGraphText(graph, { color }), o.output);
         process.exitCode = 0;
