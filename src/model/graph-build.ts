@@ -46,10 +46,7 @@ const SYSTEM_ROOTS = 'system trust store';
 
 export function computeGraph(cp: ControlPlane): Graph {
   const b: Builder = { cp, nodes: new Map(), links: [] };
-  for (const c of cp.hosts.flatMap((h) => h.components)) {
-    if (c.kind !== 'kubelet') componentNode(b, c);
-  }
-  for (const k of componentsOf(cp, 'kubelet')) componentNode(b, k);
+  for (const c of cp.hosts.flatMap((h) => h.components)) componentNode(b, c);
   for (const api of componentsOf(cp, 'kube-apiserver')) {
     apiserverToEtcd(b, api);
     for (const k of componentsOf(cp, 'kubelet')) apiserverToKubelet(b, api, k);
