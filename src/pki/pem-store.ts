@@ -42,13 +42,15 @@ function namedEntries(list: unknown, inner: string): { name: string; body: Recor
   });
 }
 
-/** Reads the certificate files and kubeconfigs the model lists, on every host read from a directory (or live: `/`). */
+/**
+ * Reads the certificate files and kubeconfigs the model lists, under each host's root (live: `/`).
+ * A snapshot holds facts, not files: there nothing is found and chains are judged on names and key ids.
+ */
 export async function readCertificateStore(cp: ControlPlane): Promise<{ store: CertificateStore; embeddedKeys: EmbeddedKeys }> {
   const store = new Map<string, Uint8Array>();
   const embeddedKeys = new Map<string, KeyFacts>();
   for (const host of cp.hosts) {
     const root = host.root === 'live' ? '/' : host.root;
-    if (root.startsWith('fixture:') || root.startsWith('snapshot:')) continue;
     for (const [path, file] of Object.entries(host.files)) {
       if (!file.exists || (!file.certificates?.length && !file.kubeconfig)) continue;
       let text: string;

@@ -193,6 +193,19 @@ describe('pki inventory over an openssl-made node root', () => {
   });
 });
 
+describe('pki inventory --snapshot', () => {
+  it('inventories the facts a snapshot keeps; chains are judged on names and key ids (no PEMs in a snapshot)', async () => {
+    const snap = join(work, 'snap');
+    const c = await runCli(['collect', '--node-root', root, '--out', snap]);
+    expect(c.code, c.stderr).toBe(0);
+    const r = await runInventory({ nodeRoots: [], snapshots: [snap] }, { warnDays: 30 });
+    expect(r.items.map((i) => i.location).sort()).toEqual(report.items.map((i) => i.location).sort());
+    expect(r.items.find((i) => i.location === 'etc/kubernetes/pki/apiserver.crt')).toMatchObject({ chain: 'issuer-known', issuer: 'etc/kubernetes/pki/ca.crt', usedBy: ['kube-apiserver --tls-cert-file'] });
+    const ids = new Set(r.findings.map((f) => f.id));
+    for (const id of ['pki/expired', 'pki/expiring', 'pki/weak-key', 'pki/sha1-signature', 'pki/key-mismatch', 'pki/shared-etcd-ca', 'pki/system-masters-client', 'pki/bad-signature']) expect(ids).toContain(id);
+  });
+});
+
 describe('pki inventory over a kubeward-made PKI', () => {
   it('is clean: every leaf verified against its own CA, etcd CA separate, no findings', async () => {
     const node = join(work, 'made');
