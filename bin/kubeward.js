@@ -4,6 +4,8 @@
 // `scan` and `graph` start from the bundle in dist/cli/ (scripts/bundle-cli.mjs) when it is at least as
 // new as the compiled modules: one file to load instead of ~150 is most of their startup time.
 import { statSync } from 'node:fs';
+import process from 'node:process';
+import { URL } from 'node:url';
 
 function bundleIsCurrent() {
   try {

@@ -4,6 +4,7 @@
 // of a scan's startup time (bench/scan.bench.ts). Lazy `import()`s stay lazy: they become chunks.
 // Packages with native parts, big ones, and those only other commands use stay external.
 import { rmSync } from 'node:fs';
+import { URL } from 'node:url';
 import { build } from 'esbuild';
 
 const outdir = new URL('../dist/cli/', import.meta.url).pathname;
