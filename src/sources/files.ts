@@ -64,6 +64,10 @@ export async function describeFile(ctx: NodeContext, path: string, kind: FileKin
   }
   if (file.type === 'directory') {
     if (kind === 'directory' || kind === 'auto' || opts.recursive) await describeDirectory(ctx, file, opts);
+    else if (kind !== 'stat') {
+      file.error = 'is a directory';
+      addProblem(ctx, opts, `${display}${named(opts)} is a directory, expected a file`, display);
+    }
     return file;
   }
   const k: Exclude<FileKind, 'auto'> = kind === 'auto' ? kindByName(display) : kind;
@@ -125,17 +129,18 @@ async function readKubeconfigFiles(ctx: NodeContext, file: NodeFile, opts: Descr
   const kc = file.kubeconfig!;
   const base = posix.dirname(`/${file.path}`);
   const resolve = (p: string): string => (posix.isAbsolute(p) ? (opts.mapPath ?? toDisplay)(p) : toDisplay(posix.join(base, p)));
-  const about: DescribeOptions = { ...opts, flag: `${file.path}` };
+  // a file the kubeconfig names is reported at the kubeconfig entry that names it
+  const about = (field: string, line: number | undefined): DescribeOptions => ({ ...opts, flag: `${field} in ${file.path}`, at: { kind: 'file', file: file.path, ...(line ? { line } : {}) } });
   for (const c of kc.clusters) {
     if (c.certificateAuthority && c.certificateAuthority !== EMBEDDED) {
-      c.caCertificates = (await describeFile(ctx, resolve(c.certificateAuthority), 'pem', about)).certificates ?? [];
+      c.caCertificates = (await describeFile(ctx, resolve(c.certificateAuthority), 'pem', about('certificate-authority', c.line))).certificates ?? [];
     }
   }
   for (const u of kc.users) {
     if (u.clientCertificate && u.clientCertificate !== EMBEDDED) {
-      u.clientCertificates = (await describeFile(ctx, resolve(u.clientCertificate), 'pem', about)).certificates ?? [];
+      u.clientCertificates = (await describeFile(ctx, resolve(u.clientCertificate), 'pem', about('client-certificate', u.line))).certificates ?? [];
     }
-    if (u.clientKey && u.clientKey !== EMBEDDED) await describeFile(ctx, resolve(u.clientKey), 'pem', about);
+    if (u.clientKey && u.clientKey !== EMBEDDED) await describeFile(ctx, resolve(u.clientKey), 'pem', about('client-key', u.line));
   }
 }
 
