@@ -207,7 +207,7 @@ modes() {
   local name=$1 root="$here/$1"
   (
     cd "$root"
-    find . -mindepth 1 -not -name .modes -not -name '.gitkeep' \( -type f -o -type d \) | sed 's|^\./||' | LC_ALL=C sort | while read -r p; do
+    find . -mindepth 1 -not -name .modes -not -name '.gitkeep' \( -type f -o \( -type d -not -empty \) \) | sed 's|^\./||' | LC_ALL=C sort | while read -r p; do
       echo "$(mode_of "$name" "$p") $p"
     done
   ) >"$root/.modes"
