@@ -278,13 +278,15 @@ function apiserverToKubelet(b: Builder, api: Component, kubelet: Component): voi
   const cert = flag(cp, api, 'kubelet-client-certificate');
   const key = flag(cp, api, 'kubelet-client-key');
   const clientCA = kubeletSetting(cp, kubelet, { flag: 'client-ca-file', field: 'authentication.x509.clientCAFile' });
+  const anonymous = kubeletSetting(cp, kubelet, { flag: 'anonymous-auth', field: 'authentication.anonymous.enabled' });
   const port = kubeletSetting(cp, kubelet, { flag: 'port', field: 'port' });
-  const evidence = [evidenceFor(api, ca), evidenceFor(api, cert), evidenceFor(api, key), evidenceFor(kubelet, clientCA)];
+  const evidence = [evidenceFor(api, ca), evidenceFor(api, cert), evidenceFor(api, key), evidenceFor(kubelet, clientCA), evidenceFor(kubelet, anonymous)];
   if (https.explicit) evidence.unshift(evidenceFor(api, https));
   const kubeletCA = caOf(kubeletHost, kubelet, clientCA);
   let clientAuthentication: ClientAuthentication = { state: 'none' };
-  // The API server presents only its client certificate to kubelets; the kubelet accepts it when its x509 client CA is set.
-  if (encryption === 'tls' && set(cert) && set(key) && kubeletCA) clientAuthentication = { state: 'certificate', ca: kubeletCA };
+  // The API server presents only its client certificate to kubelets; the kubelet checks it against its x509
+  // client CA, and requires it only when anonymous requests are off (as for etcd: "authenticated" means required).
+  if (encryption === 'tls' && set(cert) && set(key) && kubeletCA && !isTrue(anonymous)) clientAuthentication = { state: 'certificate', ca: kubeletCA };
   b.links.push({
     kind: 'apiserver-kubelet',
     source: nodeIdOf(api),

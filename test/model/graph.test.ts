@@ -186,6 +186,13 @@ describe('computeGraph', () => {
 });
 
 describe('computeGraph: kubelets', () => {
+  it('a kubelet that admits anonymous requests authenticates nobody, whatever certificate the API server presents', () => {
+    const cp = singleHost(kubeadmNode({ kubelet: [...KUBELET, '--anonymous-auth=true'] }));
+    const l = link(computeGraph(cp).links, 'apiserver-kubelet:kube-apiserver@cp-1->kubelet@cp-1');
+    expect(l).toMatchObject({ clientAuthentication: { state: 'none' }, state: 'tls' });
+    expect(l.evidence.some((e) => e.flag === '--anonymous-auth' && e.value === 'true')).toBe(true);
+  });
+
   it('a standalone kubelet (no kubeconfig) dials no API server', () => {
     const g = computeGraph(singleHost(kubeadmNode({ kubelet: ['--pod-manifest-path=/etc/kubernetes/manifests'], kubeletConfig: null })));
     expect(g.links.filter((l) => l.kind === 'kubelet-apiserver')).toEqual([]);
