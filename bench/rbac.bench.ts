@@ -97,24 +97,41 @@ console.log(`load (objects → typed policy, aggregation) ${loadMs.toFixed(0)} m
 
 const questions = Array.from({ length: DECISIONS }, () => ({ user: randomUser(), attributes: randomRequest() }));
 for (let i = 0; i < 20_000; i++) authorize(index, (questions[i] as { user: UserInfo }).user, (questions[i] as { attributes: RequestAttributes }).attributes);
+// wall time, and this process's CPU time: on a shared, loaded machine the CPU figure is the one that
+// says what the code costs (the wall figure also counts time other processes held the cores)
 t = performance.now();
+const cpu0 = process.cpuUsage();
 let allowed = 0;
 for (const q of questions) if (authorize(index, q.user, q.attributes).allowed) allowed++;
 const decisionsMs = performance.now() - t;
+const cpu = process.cpuUsage(cpu0);
+const cpuMs = (cpu.user + cpu.system) / 1000;
 const perSecond = DECISIONS / (decisionsMs / 1000);
-console.log(`can-i: ${DECISIONS} decisions in ${decisionsMs.toFixed(0)} ms = ${Math.round(perSecond).toLocaleString('en-US')}/s (${allowed} allowed)  target ≥ ${TARGET_DECISIONS.toLocaleString('en-US')}/s  ${perSecond >= TARGET_DECISIONS ? 'MET' : 'NOT MET'}`);
+const perCpuSecond = DECISIONS / (cpuMs / 1000);
+console.log(
+  `can-i: ${DECISIONS} decisions in ${decisionsMs.toFixed(0)} ms wall (${cpuMs.toFixed(0)} ms CPU) = ${Math.round(perSecond).toLocaleString('en-US')}/s wall, ${Math.round(perCpuSecond).toLocaleString('en-US')}/s per CPU-second (${allowed} allowed)` +
+    `  target ≥ ${TARGET_DECISIONS.toLocaleString('en-US')}/s  ${perSecond >= TARGET_DECISIONS ? 'MET' : perCpuSecond >= TARGET_DECISIONS ? 'MET per CPU-second only (machine loaded)' : 'NOT MET'}`,
+);
 
 const whoCanMs: number[] = [];
+const whoCanCpuMs: number[] = [];
 let listed = 0;
 for (let i = 0; i < WHO_CAN_QUERIES; i++) {
   const a = randomRequest();
   t = performance.now();
+  const c0 = process.cpuUsage();
   listed += whoCan(index, a).entries.length;
+  const c = process.cpuUsage(c0);
   whoCanMs.push(performance.now() - t);
+  whoCanCpuMs.push((c.user + c.system) / 1000);
 }
 const p50 = percentile(whoCanMs, 50);
 const p95 = percentile(whoCanMs, 95);
-console.log(`who-can: ${WHO_CAN_QUERIES} queries, median ${p50.toFixed(2)} ms, p95 ${p95.toFixed(2)} ms, ${(listed / WHO_CAN_QUERIES).toFixed(0)} subjects per answer  target p95 ≤ ${TARGET_WHO_CAN_MS} ms  ${p95 <= TARGET_WHO_CAN_MS ? 'MET' : 'NOT MET'}`);
+const cpuP95 = percentile(whoCanCpuMs, 95);
+console.log(
+  `who-can: ${WHO_CAN_QUERIES} queries, median ${p50.toFixed(2)} ms, p95 ${p95.toFixed(2)} ms wall (p95 ${cpuP95.toFixed(2)} ms CPU), ${(listed / WHO_CAN_QUERIES).toFixed(0)} subjects per answer` +
+    `  target p95 ≤ ${TARGET_WHO_CAN_MS} ms  ${p95 <= TARGET_WHO_CAN_MS ? 'MET' : cpuP95 <= TARGET_WHO_CAN_MS ? 'MET in CPU time only (machine loaded)' : 'NOT MET'}`,
+);
 
 // the anchor: SubjectAccessReview round trips against the real kube-apiserver
 const cache = process.env.KUBEWARD_K8S_CACHE ?? join(homedir(), '.cache/kubeward/k8s-1.20.2');

@@ -8,7 +8,7 @@
  * builtin.go (privilegedGroupAuthorizer: system:masters is allowed everything before RBAC runs).
  */
 import { MASTERS, serviceAccountUsername } from './identity.js';
-import { combinedResource, ruleAllows } from './rules.js';
+import { combinedResource, compileRole, roleAllows, type CompiledRole } from './rules.js';
 import type { Binding, RbacPolicy, RequestAttributes, Role, SourcedRule, Subject, UserInfo } from './types.js';
 
 /** One subject of one binding, with the rules its roleRef resolves to (none, and an error, when the role is missing). */
@@ -18,6 +18,15 @@ export interface Grant {
   subjectIndex: number;
   role: Role | undefined;
   rules: readonly SourcedRule[];
+  /** the same rules, prepared for matching */
+  compiled: CompiledRole;
+  error?: string;
+}
+
+/** A binding with its roleRef resolved once, for who-can and risk scans. */
+export interface ResolvedBinding {
+  binding: Binding;
+  role: Role | undefined;
   error?: string;
 }
 
@@ -34,7 +43,10 @@ export interface RbacIndex {
   roles: Map<string, Role>;
   cluster: SubjectIndex;
   namespaces: Map<string, SubjectIndex>;
-  roleBindingsByNamespace: Map<string, Binding[]>;
+  clusterRoleBindings: ResolvedBinding[];
+  roleBindingsByNamespace: Map<string, ResolvedBinding[]>;
+  /** every role's rules prepared for matching (cached) */
+  compiledRole: (role: Role) => CompiledRole;
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
@@ -83,31 +95,50 @@ function addGrant(idx: SubjectIndex, g: Grant): void {
 }
 
 export function buildIndex(policy: RbacPolicy): RbacIndex {
+  const compiled = new Map<Role, CompiledRole>();
+  const compiledRole = (role: Role): CompiledRole => {
+    let c = compiled.get(role);
+    if (!c) {
+      c = compileRole(role.rules);
+      compiled.set(role, c);
+    }
+    return c;
+  };
+  const emptyRole = compileRole([]);
   const index: RbacIndex = {
     policy,
     clusterRoles: new Map(policy.clusterRoles.map((r) => [r.name, r])),
     roles: new Map(policy.roles.map((r) => [`${r.namespace}/${r.name}`, r])),
     cluster: { byUser: new Map(), byGroup: new Map() },
     namespaces: new Map(),
+    clusterRoleBindings: [],
     roleBindingsByNamespace: new Map(),
+    compiledRole,
   };
-  const grantsOf = (b: Binding): Grant[] => {
-    const { role, error } = resolveRoleRef(index, b);
-    return b.subjects.map((subject, subjectIndex) => {
-      const g: Grant = { binding: b, subject, subjectIndex, role, rules: role?.rules ?? [] };
-      if (error !== undefined) g.error = error;
+  const resolve = (binding: Binding): ResolvedBinding => {
+    const { role, error } = resolveRoleRef(index, binding);
+    return error === undefined ? { binding, role } : { binding, role, error };
+  };
+  const grantsOf = (r: ResolvedBinding): Grant[] =>
+    r.binding.subjects.map((subject, subjectIndex) => {
+      const g: Grant = { binding: r.binding, subject, subjectIndex, role: r.role, rules: r.role?.rules ?? [], compiled: r.role ? compiledRole(r.role) : emptyRole };
+      if (r.error !== undefined) g.error = r.error;
       return g;
     });
-  };
-  for (const b of policy.clusterRoleBindings) for (const g of grantsOf(b)) addGrant(index.cluster, g);
+  for (const b of policy.clusterRoleBindings) {
+    const r = resolve(b);
+    index.clusterRoleBindings.push(r);
+    for (const g of grantsOf(r)) addGrant(index.cluster, g);
+  }
   for (const b of policy.roleBindings) {
-    push(index.roleBindingsByNamespace, b.namespace, b);
+    const r = resolve(b);
+    push(index.roleBindingsByNamespace, b.namespace, r);
     let idx = index.namespaces.get(b.namespace);
     if (!idx) {
       idx = { byUser: new Map(), byGroup: new Map() };
       index.namespaces.set(b.namespace, idx);
     }
-    for (const g of grantsOf(b)) addGrant(idx, g);
+    for (const g of grantsOf(r)) addGrant(idx, g);
   }
   return index;
 }
@@ -141,18 +172,44 @@ export function applicableGrants(index: RbacIndex, user: UserInfo, namespace: st
   return out;
 }
 
-/** RBAC alone (RBACAuthorizer.Authorize): allowed, or no opinion. */
-export function rbacAuthorize(index: RbacIndex, user: UserInfo, a: RequestAttributes): Decision {
-  const grants = applicableGrants(index, user, a.namespace);
-  const combined = combinedResource(a);
+function firstAllowed(grants: readonly Grant[] | undefined, a: RequestAttributes, combined: string): Decision | undefined {
+  if (!grants) return undefined;
   for (const g of grants) {
-    const rules = g.rules;
-    for (let i = 0; i < rules.length; i++) {
-      const rule = rules[i] as SourcedRule;
-      if (ruleAllows(a, rule, combined)) return { allowed: true, by: 'rbac', grant: g, ruleIndex: i, rule, errors: [] };
-    }
+    const i = roleAllows(g.compiled, a, combined);
+    if (i >= 0) return { allowed: true, by: 'rbac', grant: g, ruleIndex: i, rule: g.rules[i] as SourcedRule, errors: [] };
   }
-  const errors = [...new Set(grants.flatMap((g) => (g.error === undefined ? [] : [g.error])))];
+  return undefined;
+}
+
+function addErrors(grants: readonly Grant[] | undefined, out: string[]): void {
+  if (grants) for (const g of grants) if (g.error !== undefined && !out.includes(g.error)) out.push(g.error);
+}
+
+function allowedIn(idx: SubjectIndex | undefined, user: UserInfo, a: RequestAttributes, combined: string): Decision | undefined {
+  if (!idx) return undefined;
+  const d = firstAllowed(idx.byUser.get(user.name), a, combined);
+  if (d) return d;
+  for (const group of user.groups) {
+    const dg = firstAllowed(idx.byGroup.get(group), a, combined);
+    if (dg) return dg;
+  }
+  return undefined;
+}
+
+/** RBAC alone (RBACAuthorizer.Authorize): allowed, or no opinion with the role-resolution errors met. */
+export function rbacAuthorize(index: RbacIndex, user: UserInfo, a: RequestAttributes): Decision {
+  const combined = combinedResource(a);
+  // VisitRulesFor order: ClusterRoleBindings, then RoleBindings of the request namespace
+  const namespaced = a.namespace ? index.namespaces.get(a.namespace) : undefined;
+  const d = allowedIn(index.cluster, user, a, combined) ?? allowedIn(namespaced, user, a, combined);
+  if (d) return d;
+  // no rule allowed: report the missing roles met on the way
+  const errors: string[] = [];
+  for (const idx of [index.cluster, namespaced]) {
+    if (!idx) continue;
+    addErrors(idx.byUser.get(user.name), errors);
+    for (const group of user.groups) addErrors(idx.byGroup.get(group), errors);
+  }
   return { allowed: false, errors };
 }
 

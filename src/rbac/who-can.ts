@@ -4,8 +4,8 @@
  * one pass over the roles in scope plus one over the bindings in scope.
  */
 import { MASTERS } from './identity.js';
-import { resolveRoleRef, subjectServiceAccountUser, type RbacIndex } from './authorizer.js';
-import { combinedResource, ruleAllows } from './rules.js';
+import { subjectServiceAccountUser, type RbacIndex, type ResolvedBinding } from './authorizer.js';
+import { combinedResource, roleAllows } from './rules.js';
 import type { Binding, RequestAttributes, Role, SourcedRule, Subject } from './types.js';
 
 export interface WhoCanEntry {
@@ -35,14 +35,13 @@ export function whoCan(index: RbacIndex, a: RequestAttributes, opts: WhoCanOptio
   const firstAllowing = (role: Role): number => {
     let i = allowing.get(role);
     if (i === undefined) {
-      i = role.rules.findIndex((r) => ruleAllows(a, r, combined));
+      i = roleAllows(index.compiledRole(role), a, combined);
       allowing.set(role, i);
     }
     return i;
   };
   const result: WhoCanResult = { privilegedGroups: [MASTERS], entries: [], danglingBindings: [] };
-  const visit = (b: Binding): void => {
-    const { role, error } = resolveRoleRef(index, b);
+  const visit = ({ binding: b, role, error }: ResolvedBinding): void => {
     if (!role) {
       result.danglingBindings.push({ binding: b, error: error ?? '' });
       return;
@@ -60,12 +59,10 @@ export function whoCan(index: RbacIndex, a: RequestAttributes, opts: WhoCanOptio
       }
     }
   };
-  for (const b of index.policy.clusterRoleBindings) visit(b);
+  for (const b of index.clusterRoleBindings) visit(b);
   if (opts.allNamespaces) {
-    for (const b of index.policy.roleBindings) {
-      // a RoleBinding answers only for requests in its own namespace
-      visit(b);
-    }
+    // each RoleBinding answers for requests in its own namespace
+    for (const bs of index.roleBindingsByNamespace.values()) for (const b of bs) visit(b);
   } else if (a.namespace) {
     for (const b of index.roleBindingsByNamespace.get(a.namespace) ?? []) visit(b);
   }

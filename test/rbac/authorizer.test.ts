@@ -353,3 +353,31 @@ describe('impersonatedUser (impersonation.go)', () => {
   it('an SA with explicit groups gets no SA groups', () => expect(impersonatedUser('system:serviceaccount:a:b', ['g'])).toEqual({ name: 'system:serviceaccount:a:b', groups: ['g', 'system:authenticated'] }));
   it('an invalid SA name is a plain user', () => expect(impersonatedUser('system:serviceaccount:A:b')).toEqual({ name: 'system:serviceaccount:A:b', groups: ['system:authenticated'] }));
 });
+
+describe('compiled rules decide exactly as the literal port', () => {
+  it('agrees on random rules and requests', async () => {
+    const { compileRule, compiledAllows, combinedResource } = await import('../../src/rbac/rules.js');
+    const { rng } = await import('./requests.js');
+    const r = rng(3);
+    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
+    const some = (xs: readonly string[]): string[] => xs.filter(() => r() < 0.3);
+    const verbs = ['*', 'get', 'list', 'GET', 'bind'];
+    const groups = ['*', '', 'apps', 'Apps'];
+    const resources = ['*', 'pods', 'pods/log', '*/log', '*/scale', 'pods/*', '*/*', 'deployments', 'deployments/scale', '*/'];
+    const names = ['a', 'b', ''];
+    const urls = ['*', '/a', '/a/*', '/a*', '/b**', '/', ''];
+    let checked = 0;
+    for (let i = 0; i < 3000; i++) {
+      const x = rule({ verbs: some(verbs), apiGroups: some(groups), resources: some(resources), resourceNames: r() < 0.3 ? some(names) : [], nonResourceURLs: some(urls) });
+      const c = compileRule(x);
+      for (let j = 0; j < 10; j++) {
+        const a: RequestAttributes = r() < 0.8
+          ? resourceRequest({ verb: pick(verbs.slice(1)), apiGroup: pick(groups.slice(1)), resource: pick(['pods', 'deployments', '*', 'x']), subresource: pick(['', 'log', 'scale', '*', 'cale']), name: pick(names) })
+          : nonResourceRequest(pick(verbs.slice(1)), pick(['/a', '/a/', '/a/b', '/ab', '/b', '/bc', '/', '', '/x']));
+        expect(compiledAllows(c, a, combinedResource(a)), JSON.stringify({ x, a })).toBe(ruleAllows(a, x));
+        checked++;
+      }
+    }
+    expect(checked).toBe(30000);
+  });
+});
