@@ -66,7 +66,11 @@ export async function loadControlPlane(inputs: ScanInputs): Promise<ControlPlane
     const live: { kubeconfig?: string; context?: string } = {};
     if (inputs.kubeconfig !== undefined) live.kubeconfig = inputs.kubeconfig;
     if (inputs.context !== undefined) live.context = inputs.context;
-    merge(cp, await readLiveCluster(live));
+    try {
+      merge(cp, await readLiveCluster(live));
+    } catch (e) {
+      cp.problems.push({ host: 'live', file: inputs.kubeconfig, message: `live cluster: ${(e as Error).message}` });
+    }
   }
   if ((inputs.rbac ?? []).length > 0) {
     const { readRbacFiles } = await import('./rbac/load.js');

@@ -112,6 +112,18 @@ describe('kubeward scan', () => {
     expect(r.stderr).toContain('nothing could be read');
   });
 
+  it('an unreachable live cluster is exit 2, naming the server', async () => {
+    const kubeconfig = join(tmp, 'kubeconfig');
+    // port 1 on loopback: nothing listens there
+    await writeFile(
+      kubeconfig,
+      'apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:1"}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\nusers:\n- name: u\n  user: {}\n',
+    );
+    const r = await runCli(['scan', '--kubeconfig', kubeconfig]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('https://127.0.0.1:1');
+  });
+
   it('one unreadable input among readable ones: the scan goes on and reports it', async () => {
     const missing = join(tmp, 'gone');
     const r = await runCli(['scan', '--node-root', HARDENED, '--node-root', missing, '--format', 'json']);
