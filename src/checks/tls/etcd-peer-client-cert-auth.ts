@@ -16,7 +16,17 @@ export default defineCheck({
     for (const c of componentsOf(cp, 'etcd')) {
       const e = flag(cp, c, 'peer-client-cert-auth');
       if (isTrue(e)) continue;
-      report({ component: c, host: hostOf(cp, c), evidence: evidenceFor(c, e), detail: defaultDetail(c, e) ?? `peer-client-cert-auth is ${e.value ?? 'empty'}`, ...linkOf(cp, 'etcd-peer', { to: c }) });
+      const detail = defaultDetail(c, e) ?? `peer-client-cert-auth is ${e.value ?? 'empty'}`;
+      // etcd already requires peer certificates when a peer trusted CA is set (client/pkg/transport/listener.go: ServerConfig).
+      const trusted = flag(cp, c, 'peer-trusted-ca-file');
+      const implied = trusted.value !== undefined && trusted.value !== '';
+      report({
+        component: c,
+        host: hostOf(cp, c),
+        evidence: evidenceFor(c, e),
+        ...(implied ? { severity: 'low' as const, detail: `${detail}; peer certificates are still required because --peer-trusted-ca-file is set, so only the explicit setting is missing` } : { detail }),
+        ...linkOf(cp, 'etcd-peer', { to: c }),
+      });
     }
   },
 });

@@ -10,7 +10,8 @@ testCheck(check, {
     { name: 'config file peer-transport-security.client-cert-auth', cp: singleHost((h) => h.etcd(['--config-file=/etc/etcd/etcd.conf.yml'], { origin: 'systemd', config: { 'peer-transport-security': { 'client-cert-auth': true } }, configPath: 'etc/etcd/etcd.conf.yml' })) },
   ],
   invalid: [
-    { name: 'unset: etcd defaults to false', cp: singleHost(kubeadmNode({ etcd: edit(ETCD, '!--peer-client-cert-auth') })), findings: [{ source: 'default', value: 'false', detail: 'unset: etcd defaults to false' }] },
-    { name: 'explicit false', cp: singleHost(kubeadmNode({ etcd: edit(ETCD, '--peer-client-cert-auth=false') })), findings: [{ source: 'file', value: 'false' }] },
+    { name: 'unset and no peer CA: etcd defaults to false', cp: singleHost(kubeadmNode({ etcd: edit(ETCD, '!--peer-client-cert-auth', '!--peer-trusted-ca-file') })), findings: [{ severity: 'high', source: 'default', value: 'false', detail: 'unset: etcd defaults to false' }] },
+    { name: 'explicit false without a peer CA', cp: singleHost(kubeadmNode({ etcd: edit(ETCD, '--peer-client-cert-auth=false', '!--peer-trusted-ca-file') })), findings: [{ severity: 'high', source: 'file', value: 'false' }] },
+    { name: 'unset, but --peer-trusted-ca-file makes etcd require peer certificates anyway: low', cp: singleHost(kubeadmNode({ etcd: edit(ETCD, '!--peer-client-cert-auth') })), findings: [{ severity: 'low', detail: 'still required' }] },
   ],
 });
