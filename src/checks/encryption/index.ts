@@ -1,6 +1,7 @@
 import type { Check } from '../registry.js';
 import providerConfig from './provider-config.js';
 import secretsEncrypted from './secrets-encrypted.js';
+import configInvalid from './config-invalid.js';
 import providerStrength from './provider-strength.js';
 import keyLength from './key-length.js';
 import rotationInProgress from './rotation-in-progress.js';
@@ -15,6 +16,7 @@ import serviceAccountKeys from './service-account-keys.js';
 export const encryptionChecks: readonly Check[] = [
   providerConfig,
   secretsEncrypted,
+  configInvalid,
   providerStrength,
   keyLength,
   rotationInProgress,
