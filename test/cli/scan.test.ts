@@ -112,6 +112,18 @@ describe('kubeward scan', () => {
     expect(r.stderr).toContain('nothing could be read');
   });
 
+  it('scanning a snapshot of a node gives the findings of scanning the node', async () => {
+    const snapshot = join(tmp, 'snapshot');
+    const collected = await runCli(['collect', '--node-root', INSECURE, '--out', snapshot]);
+    expect(collected.code, collected.stderr).toBe(0);
+    const key = (f: Finding) => `${f.id} ${f.host} ${f.component} ${f.severity} ${f.evidence.file ?? ''}:${f.evidence.line ?? ''} ${f.detail ?? ''}`;
+    const fromSnapshot = await runCli(['scan', '--snapshot', snapshot, '--format', 'json']);
+    const fromNode = await runCli(['scan', '--node-root', INSECURE, '--format', 'json']);
+    expect(fromSnapshot.code).toBe(fromNode.code);
+    expect(parse(fromSnapshot.stdout).findings.map(key)).toEqual(parse(fromNode.stdout).findings.map(key));
+    expect(parse(fromSnapshot.stdout).target).toBe(snapshot);
+  });
+
   it('an unreachable live cluster is exit 2, naming the server', async () => {
     const kubeconfig = join(tmp, 'kubeconfig');
     // port 1 on loopback: nothing listens there
