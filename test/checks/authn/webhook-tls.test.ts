@@ -26,5 +26,10 @@ testCheck(check, {
       cp: singleHost((h) => h.apiserver(['--authorization-mode=Node,Webhook,RBAC', '--authorization-webhook-config-file=/etc/kubernetes/authz-webhook.conf']).file('etc/kubernetes/authz-webhook.conf', { kubeconfig: kc('https://authz.internal', true) })),
       findings: [{ detail: 'insecure-skip-tls-verify' }],
     },
+    {
+      name: 'audit webhook over http',
+      cp: singleHost((h) => h.apiserver(['--audit-webhook-config-file=/etc/kubernetes/audit-webhook.conf']).file('etc/kubernetes/audit-webhook.conf', { kubeconfig: kc('http://audit-sink:8080') })),
+      findings: [{ detail: 'audit webhook' }],
+    },
   ],
 });
