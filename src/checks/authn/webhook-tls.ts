@@ -6,7 +6,7 @@ import { webhookTransportProblems } from './webhook-kubeconfig.js';
 const WEBHOOK_FLAGS = [
   { flag: 'authentication-token-webhook-config-file', what: 'token authentication webhook' },
   { flag: 'authorization-webhook-config-file', what: 'authorization webhook' },
-  { flag: 'audit-webhook-config-file', what: 'audit webhook (events carry users, tokens\' identities and request bodies)' },
+  { flag: 'audit-webhook-config-file', what: 'audit webhook (its events carry user names and request bodies)' },
 ] as const;
 
 export default defineCheck({
