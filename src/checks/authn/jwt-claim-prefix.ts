@@ -19,7 +19,8 @@ export default defineCheck({
         if (guardsSystemPrefix(a)) continue;
         const who = a.issuerUrl ?? `jwt[${a.index ?? 0}]`;
         const g = a.groups;
-        if (g && (g.expression || !g.prefix)) {
+        // An absent prefix in the structured config is a validation error (authn/jwt-config-invalid), not a mapping.
+        if (g && (g.expression || g.prefix === '')) {
           report({ component: c, host, evidence: a.at(g.expression ? 'claimMappings.groups.expression' : 'claimMappings.groups.prefix'), detail: `${who}: groups ${g.expression ? `from expression ${g.expression}` : `from claim "${g.claim}"`} are used without a prefix, so the IdP can assert system:masters` });
         }
         const u = a.username;

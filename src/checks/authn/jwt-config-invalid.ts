@@ -31,7 +31,10 @@ function problems(a: JwtAuthenticator, serviceAccountIssuers: string[]): { field
   if (a.source === 'config' && a.audiences.length > 1 && a.audienceMatchPolicy !== 'MatchAny') out.push({ field: 'issuer.audienceMatchPolicy', detail: 'several audiences need audienceMatchPolicy: MatchAny' });
   const u = a.username;
   if (!!u.claim === !!u.expression) out.push({ field: 'claimMappings.username', detail: 'username needs exactly one of claim or expression' });
-  if (a.source === 'config' && u.claim && u.prefix === undefined) out.push({ field: 'claimMappings.username.prefix', detail: 'username.prefix is required with username.claim (use "" for none)' });
+  // validatePrefixClaimOrExpression: username and groups both need an explicit prefix with a claim.
+  for (const [name, m] of [['username', u], ['groups', a.groups]] as const) {
+    if (a.source === 'config' && m?.claim && m.prefix === undefined) out.push({ field: `claimMappings.${name}.prefix`, detail: `${name}.prefix is required with ${name}.claim (use "" for none)` });
+  }
   for (const [name, m] of [['username', u], ['groups', a.groups], ['uid', a.uid]] as const) {
     if (m?.expression && m.prefix !== undefined) out.push({ field: `claimMappings.${name}.prefix`, detail: `${name}.prefix is not allowed with an expression` });
     if (m?.claim && m.expression) out.push({ field: `claimMappings.${name}`, detail: `${name} sets both claim and expression` });

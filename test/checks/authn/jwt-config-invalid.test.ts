@@ -28,6 +28,7 @@ testCheck(check, {
     { name: 'v1 before 1.34', cp: withAuthn([jwt()], [], 'v1.31.0'), findings: [{ file: AUTHN, line: 1, detail: 'served from Kubernetes 1.34' }] },
     { name: 'the flag before 1.29', cp: withAuthn([jwt()], [], 'v1.28.0', 'apiserver.config.k8s.io/v1alpha1'), findings: [{ flag: '--authentication-config' }] },
     { name: 'username claim without prefix field', cp: withAuthn([jwt({}, { username: { claim: 'sub' } })]), findings: [{ line: 11, detail: 'prefix is required' }] },
+    { name: 'groups claim without prefix field', cp: withAuthn([jwt({}, { groups: { claim: 'groups' } })]), findings: [{ line: 14, detail: 'groups.prefix is required' }] },
     { name: 'email expression without email_verified', cp: withAuthn([jwt({}, { username: { expression: 'claims.email' } })]), findings: [{ line: 10, detail: 'email_verified' }] },
     { name: 'several audiences without MatchAny', cp: withAuthn([jwt({ issuer: { url: 'https://login.example.com', audiences: ['a', 'b'] } })]), findings: [{ line: 7, detail: 'MatchAny' }] },
     { name: 'duplicate issuers', cp: withAuthn([jwt(), jwt()]), findings: [{ line: 25, detail: 'unique' }] },
