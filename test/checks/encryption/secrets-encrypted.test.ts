@@ -7,7 +7,7 @@ testCheck(check, {
     { name: 'secrets with aescbc first, identity last', cp: withConfig(config([[['secrets', 'configmaps'], [provider('aescbc', [['key1']]), provider('identity')]]])) },
     { name: 'covered by *.* (1.27+ wildcard)', cp: withConfig(config([[['events'], [provider('identity')]], [['*.*'], [provider('kms', [], { name: 'vault', kmsApiVersion: 'v2' })]]])) },
     { name: 'covered by *. (all core resources)', cp: withConfig(config([[['*.'], [provider('secretbox', [['k']])]]])) },
-    { name: 'exact entry wins over an earlier *.* identity? no: exact name takes precedence', cp: withConfig(config([[['*.*'], [provider('identity')]], [['secrets'], [provider('aesgcm', [['k']])]]])) },
+    { name: 'the exact entry decides, not a later *.* identity', cp: withConfig(config([[['secrets'], [provider('aesgcm', [['k']])]], [['*.*'], [provider('identity')]]])) },
   ],
   invalid: [
     {
