@@ -7,7 +7,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, resolve } from 'node:path';
 import type { Component, Host, InputProblem, Version } from '../model/control-plane.js';
-import { kubeletSetting, nodePathFor } from '../model/effective.js';
+import { isIP } from 'node:net';
+import { flag, kubeletSetting, nodePathFor, splitList } from '../model/effective.js';
 import { parseVersion } from '../model/version.js';
 import { readCniConfigs } from './cni.js';
 import { describeFile } from './files.js';
@@ -95,7 +96,7 @@ export async function readNodeRoot(dir: string, opts: NodeRootOptions = {}): Pro
   for (const n of (await listDir(ctx, 'etc/kubernetes')) ?? []) if (n.endsWith('.conf')) await describeFile(ctx, `etc/kubernetes/${n}`, 'kubeconfig', { practice: 'tls' });
   const cni = await readCniConfigs(ctx);
 
-  const host: Host = { name, root: live ? 'live' : root, components, files: ctx.files, cni, addresses: [] };
+  const host: Host = { name, root: live ? 'live' : root, components, files: ctx.files, cni, addresses: addressesOf(components) };
   const runsWorkloads = runsWorkloadsOf(components);
   if (runsWorkloads !== undefined) host.runsWorkloads = runsWorkloads;
   const result: NodeRootRead = { host, problems: ctx.problems };
@@ -112,6 +113,37 @@ async function readEtcdConfig(ctx: NodeContext, s: ServiceComponent): Promise<vo
   const file = c.mounts.length > 0 ? nodePathFor(c, setting.value) : resolveFrom(s.cwd, setting.value);
   const fields = await readConfigFields(ctx, file, { component: c.name, practice: 'etcd', flag: '--config-file' });
   if (fields) c.config = { file: toDisplay(file), dropIns: [], fields };
+}
+
+/** Settings that name this host's own addresses (URLs: their host part). */
+const ADDRESS_SETTINGS: Partial<Record<Component['kind'], string[]>> = {
+  'kube-apiserver': ['advertise-address', 'bind-address'],
+  kubelet: ['node-ip', 'address'],
+  etcd: ['listen-client-urls', 'listen-peer-urls', 'advertise-client-urls', 'initial-advertise-peer-urls'],
+};
+
+/** The host's specific IP addresses as its components name them (not wildcard or loopback). */
+function addressesOf(components: Component[]): string[] {
+  const out = new Set<string>();
+  for (const c of components) {
+    for (const name of ADDRESS_SETTINGS[c.kind] ?? []) {
+      const e = c.kind === 'kubelet' && name === 'address' ? kubeletSetting({}, c, { flag: 'address', field: 'address' }) : flag({}, c, name);
+      if (!e.explicit || !e.value) continue;
+      for (const item of splitList(e.value)) {
+        const ip = item.includes('://') ? urlHost(item) : item;
+        if (ip && isIP(ip) && !/^(0\.0\.0\.0|::|127\.|::1$)/.test(ip)) out.add(ip);
+      }
+    }
+  }
+  return [...out];
+}
+
+function urlHost(url: string): string | undefined {
+  try {
+    return new URL(url).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return undefined;
+  }
 }
 
 const CONTROL_PLANE_TAINTS = ['node-role.kubernetes.io/control-plane', 'node-role.kubernetes.io/master'];

@@ -96,6 +96,22 @@ describe('bad input', () => {
     expect(result.host.files['etc/kubernetes/pki/ca.crt']?.certificates).toHaveLength(1);
   });
 
+  it('a kubeconfig naming a missing CA: reported at the kubeconfig entry; a directory where a file belongs', async () => {
+    const KUBELET_UNIT = 'etc/systemd/system/kubelet.service';
+    const { result } = await read({
+      [KUBELET_UNIT]: '[Service]\nExecStart=/usr/bin/kubelet --kubeconfig=/etc/kubernetes/kubelet.conf --tls-cert-file=/var/lib/kubelet/pki\n',
+      'etc/kubernetes/kubelet.conf': 'apiVersion: v1\nkind: Config\nclusters:\n- name: k\n  cluster:\n    server: https://10.0.0.1:6443\n    certificate-authority: pki/ca.crt\nusers: []\n',
+      'var/lib/kubelet/pki/kubelet.crt': 'x\n',
+    });
+    const ca = problemFor(result.problems, 'etc/kubernetes/pki/ca.crt')!;
+    expect(ca).toMatchObject({ host: 'cp-1', file: 'etc/kubernetes/kubelet.conf', line: 4, component: 'kubelet' });
+    expect(ca.message).toContain('certificate-authority in etc/kubernetes/kubelet.conf');
+    expect(result.host.files['etc/kubernetes/kubelet.conf']?.kubeconfig?.clusters[0]).toMatchObject({ certificateAuthority: 'pki/ca.crt', caCertificates: [] });
+    const dir = problemFor(result.problems, 'is a directory')!;
+    expect(dir).toMatchObject({ file: 'var/lib/kubelet/pki', component: 'kubelet' });
+    expect(dir.message).toContain('--tls-cert-file');
+  });
+
   it('unreadable permissions (EACCES): a problem, the rest is read', async () => {
     const flags = ['--tls-cert-file=/etc/kubernetes/pki/apiserver.crt', '--secure-port=6443'];
     const { dir } = await read({ [API]: apiserver(flags), 'etc/kubernetes/pki/apiserver.crt': { mode: 0o600, content: 'x\n' } });

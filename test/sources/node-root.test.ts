@@ -130,6 +130,10 @@ describe('readNodeRoot: kubeadm control-plane node', () => {
     expect(read.problems[0]).toMatchObject({ host: 'cp-1', file: 'etc/cni/net.d/10-calico.conflist', practice: 'tls', component: 'cni' });
   });
 
+  it('the host\'s own addresses from advertise and listen settings (no wildcard, no loopback)', () => {
+    expect(read.host.addresses).toEqual(['10.0.0.10']);
+  });
+
   it('runsWorkloads is unknown on a control-plane host whose taint is not in its files', () => {
     expect(read.host.runsWorkloads).toBeUndefined();
   });
