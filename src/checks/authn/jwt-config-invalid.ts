@@ -49,7 +49,8 @@ function problems(a: JwtAuthenticator, serviceAccountIssuers: string[]): { field
     else if (/(^|\.)(kubernetes\.io|k8s\.io)\//.test(key)) out.push({ field: `claimMappings.extra.${i}.key`, detail: `extra key "${key}" uses a reserved kubernetes.io / k8s.io domain` });
   });
   a.claimValidationRules.forEach((r, i) => {
-    if (!!r.claim === !!r.expression) out.push({ field: `claimValidationRules.${i}`, detail: 'a claim validation rule needs exactly one of claim or expression' });
+    if (a.source === 'flags' && r.requiredValue === undefined) out.push({ field: 'claimValidationRules', detail: `--oidc-required-claim ${r.claim ?? ''} is not key=value` });
+    else if (!!r.claim === !!r.expression) out.push({ field: `claimValidationRules.${i}`, detail: 'a claim validation rule needs exactly one of claim or expression' });
   });
   for (const alg of a.signingAlgs ?? []) if (!SIGNING_ALGS.includes(alg)) out.push({ field: 'signingAlgs', detail: `--oidc-signing-algs ${alg} is not supported (allowed: ${SIGNING_ALGS.join(', ')})` });
   return out;

@@ -8,7 +8,7 @@ const OIDC = ['--oidc-issuer-url=https://login.example.com', '--oidc-client-id=k
 testCheck(check, {
   valid: [
     { name: 'valid structured config', cp: withAuthn([jwt()]) },
-    { name: 'valid flags', cp: singleHost((h) => h.apiserver([...OIDC, '--oidc-signing-algs=RS256,ES256'])) },
+    { name: 'valid flags', cp: singleHost((h) => h.apiserver([...OIDC, '--oidc-signing-algs=RS256,ES256', '--oidc-required-claim=hd=example.com', '--oidc-required-claim=tenant=a'])) },
     { name: 'v1beta1 on 1.30', cp: withAuthn([jwt()], [], 'v1.30.2', 'apiserver.config.k8s.io/v1beta1') },
     {
       name: 'email expression with email_verified',
@@ -24,6 +24,7 @@ testCheck(check, {
     { name: 'http issuer (flags)', cp: singleHost((h) => h.apiserver(['--oidc-issuer-url=http://login.example.com', '--oidc-client-id=k'])), findings: [{ flag: '--oidc-issuer-url', detail: 'not https' }] },
     { name: 'issuer without client id', cp: singleHost((h) => h.apiserver(['--oidc-issuer-url=https://login.example.com'])), findings: [{ flag: '--oidc-client-id', detail: 'without --oidc-client-id' }] },
     { name: 'HS256 is never accepted', cp: singleHost((h) => h.apiserver([...OIDC, '--oidc-signing-algs=HS256'])), findings: [{ flag: '--oidc-signing-algs', detail: 'HS256' }] },
+    { name: '--oidc-required-claim without a value', cp: singleHost((h) => h.apiserver([...OIDC, '--oidc-required-claim=hd'])), findings: [{ flag: '--oidc-required-claim', detail: 'not key=value' }] },
     { name: 'flags beside jwt in the config', cp: withAuthn([jwt()], ['--oidc-issuer-url=https://x.example.com']), findings: [{ flag: '--oidc-issuer-url', detail: 'cannot be combined' }] },
     { name: 'v1 before 1.34', cp: withAuthn([jwt()], [], 'v1.31.0'), findings: [{ file: AUTHN, line: 1, detail: 'served from Kubernetes 1.34' }] },
     { name: 'the flag before 1.29', cp: withAuthn([jwt()], [], 'v1.28.0', 'apiserver.config.k8s.io/v1alpha1'), findings: [{ flag: '--authentication-config' }] },
