@@ -4,6 +4,7 @@ import apiserverEtcdCa from './apiserver-etcd-ca.js';
 import etcdServersHttps from './etcd-servers-https.js';
 import apiserverKubeletClientCert from './apiserver-kubelet-client-cert.js';
 import apiserverKubeletCa from './apiserver-kubelet-ca.js';
+import apiserverKubeletHttps from './apiserver-kubelet-https.js';
 import apiserverServingCert from './apiserver-serving-cert.js';
 import apiserverClientCa from './apiserver-client-ca.js';
 import apiserverCipherSuites from './apiserver-cipher-suites.js';
@@ -44,6 +45,7 @@ export const tlsChecks: readonly Check[] = [
   etcdServersHttps,
   apiserverKubeletClientCert,
   apiserverKubeletCa,
+  apiserverKubeletHttps,
   apiserverServingCert,
   apiserverClientCa,
   apiserverCipherSuites,
