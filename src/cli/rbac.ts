@@ -160,9 +160,28 @@ function registerMatrix(rbac: Command): void {
   rbac.addCommand(cmd);
 }
 
+function registerRisks(rbac: Command): void {
+  const cmd = rbacCommand('risks', 'Risky grants (R1–R29: wildcards, escalate, bind, impersonate, secrets, token requests, exec, nodes/proxy, ...) as findings')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif', 'junit'] as const).default('text' as const))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['critical', 'high', 'medium', 'low', 'info'] as const).default('high' as const));
+  cmd.action(async (o) => {
+    const { objects } = await loadIndex(o);
+    const { rbacRiskChecks } = await import('../rbac/risk-checks.js');
+    const { scanControlPlane } = await import('../scan.js');
+    const { render } = await import('../report/index.js');
+    const cp = { hosts: [], problems: [], partial: [], rbac: objects };
+    const result = scanControlPlane(cp, { failOn: o.failOn, checks: rbacRiskChecks });
+    result.target = o.rbac.join(', ');
+    process.stdout.write(render(result, o.format, { color: process.stdout.isTTY && !process.env.NO_COLOR, rules: rbacRiskChecks }));
+    if (result.summary.failed) process.exitCode = EXIT_FINDINGS;
+  });
+  rbac.addCommand(cmd);
+}
+
 export function registerRbac(program: Command): void {
   const rbac = program.command('rbac').description('RBAC analysis: can-i, who-can, matrix, risks, paths');
   registerCanI(rbac);
   registerWhoCan(rbac);
   registerMatrix(rbac);
+  registerRisks(rbac);
 }

@@ -91,10 +91,11 @@ interface GrantRisk {
   what: string[];
   /** severity for a grant, before the bootstrap-default and name-limit adjustments */
   severity: (g: RiskyGrant, a: Analysis, cp: ControlPlane) => Severity;
-  /** skip grants that a broader check already reports */
+  /** skip grants that a broader check already reports (R1 always is) */
   unless?: Probe[][];
 }
 
+const WILDCARD_ADMIN: Probe[] = [{ verb: ANY, apiGroup: '', resource: ANY }];
 const priv = (g: RiskyGrant, a: Analysis): boolean => !g.namespace || a.privileged.has(g.namespace);
 const verbsOn = (verbs: string[], apiGroup: string, resource: string, subresource?: string): Probe[][] =>
   verbs.map((verb) => [subresource === undefined ? { verb, apiGroup, resource } : { verb, apiGroup, resource, subresource }]);
@@ -177,7 +178,6 @@ const GRANT_RISKS: GrantRisk[] = [
     remediation: 'Grant Secret reads only where needed, by resourceNames where possible; never list/watch cluster-wide.', cis: ['5.1.2'],
     alternatives: verbsOn(['list', 'watch', 'get'], '', 'secrets'), what: ['list secrets', 'watch secrets', 'get secrets'],
     severity: (g, a) => (g.limited ? 'low' : priv(g, a) ? 'critical' : 'high'),
-    unless: [[{ verb: ANY, apiGroup: '', resource: ANY }]],
   },
   {
     name: 'write-secrets', rid: 'R9', base: 'critical', title: 'Binding can create or update Secrets',
@@ -185,7 +185,6 @@ const GRANT_RISKS: GrantRisk[] = [
     remediation: 'Remove create/update on secrets where not needed, above all in kube-system and namespaces of privileged service accounts.',
     alternatives: verbsOn(['create', 'update'], '', 'secrets'), what: ['create secrets', 'update secrets'],
     severity: (g, a) => (priv(g, a) ? 'critical' : 'high'),
-    unless: [[{ verb: ANY, apiGroup: '', resource: ANY }]],
   },
   {
     name: 'token-request', rid: 'R10', base: 'critical', title: 'Binding can request service-account tokens',
@@ -193,7 +192,6 @@ const GRANT_RISKS: GrantRisk[] = [
     remediation: 'Remove create on serviceaccounts/token or restrict it with resourceNames.', cis: ['5.1.13'],
     alternatives: [[{ verb: 'create', apiGroup: '', resource: 'serviceaccounts', subresource: 'token' }]], what: ['create service-account tokens'],
     severity: (g, a) => (g.limited ? 'medium' : priv(g, a) ? 'critical' : 'high'),
-    unless: [[{ verb: ANY, apiGroup: '', resource: ANY }]],
   },
   {
     name: 'workloads', rid: 'R11', base: 'critical', title: 'Binding can create pods or workloads',
@@ -202,7 +200,6 @@ const GRANT_RISKS: GrantRisk[] = [
     alternatives: [[{ verb: 'create', apiGroup: '', resource: 'pods' }], ...WORKLOADS.flatMap(([g, r]) => verbsOn(['create', 'update', 'patch'], g, r))],
     what: ['create pods', ...WORKLOADS.flatMap(([, r]) => [`create ${r}`, `update ${r}`, `patch ${r}`])],
     severity: (g, a) => (priv(g, a) ? 'critical' : 'high'),
-    unless: [[{ verb: ANY, apiGroup: '', resource: ANY }]],
   },
   {
     name: 'pod-exec', rid: 'R12', base: 'critical', title: 'Binding can exec, attach or port-forward into pods',
@@ -211,7 +208,6 @@ const GRANT_RISKS: GrantRisk[] = [
     alternatives: [...verbsOn(['create', 'get'], '', 'pods', 'exec'), ...verbsOn(['create', 'get'], '', 'pods', 'attach'), ...verbsOn(['create', 'get'], '', 'pods', 'portforward')],
     what: ['create pods/exec', 'get pods/exec', 'create pods/attach', 'get pods/attach', 'create pods/portforward', 'get pods/portforward'],
     severity: (g, a) => (priv(g, a) ? 'critical' : 'high'),
-    unless: [[{ verb: ANY, apiGroup: '', resource: ANY }]],
   },
   {
     name: 'modify-pods', rid: 'R13', base: 'high', title: 'Binding can modify running pods',
@@ -220,7 +216,6 @@ const GRANT_RISKS: GrantRisk[] = [
     alternatives: [...verbsOn(['update', 'patch'], '', 'pods', 'ephemeralcontainers'), ...verbsOn(['update', 'patch'], '', 'pods')],
     what: ['update pods/ephemeralcontainers', 'patch pods/ephemeralcontainers', 'update pods', 'patch pods'],
     severity: () => 'high',
-    unless: [[{ verb: ANY, apiGroup: '', resource: ANY }]],
   },
   {
     name: 'nodes-proxy', rid: 'R14', base: 'critical', title: 'Binding grants nodes/proxy',
@@ -228,7 +223,6 @@ const GRANT_RISKS: GrantRisk[] = [
     remediation: 'Remove nodes/proxy; monitoring should read metrics through nodes/metrics or the metrics API.', cis: ['5.1.10'],
     alternatives: verbsOn(['get', 'create'], '', 'nodes', 'proxy'), what: ['get nodes/proxy', 'create nodes/proxy'],
     severity: () => 'critical',
-    unless: [[{ verb: ANY, apiGroup: '', resource: ANY }]],
   },
   {
     name: 'create-pv', rid: 'R15', base: 'high', title: 'Binding can create PersistentVolumes',
@@ -236,7 +230,6 @@ const GRANT_RISKS: GrantRisk[] = [
     remediation: 'Leave PV creation to provisioners; users should create PVCs.', cis: ['5.1.9'],
     alternatives: [[{ verb: 'create', apiGroup: '', resource: 'persistentvolumes' }]], what: ['create persistentvolumes'],
     severity: () => 'high',
-    unless: [[{ verb: ANY, apiGroup: '', resource: ANY }]],
   },
   {
     name: 'steal-pods', rid: 'R16', base: 'high', title: 'Binding can evict pods and steer scheduling',
@@ -248,7 +241,6 @@ const GRANT_RISKS: GrantRisk[] = [
     ],
     what: ['delete pods and patch nodes', 'evict pods and patch nodes'],
     severity: () => 'high',
-    unless: [[{ verb: ANY, apiGroup: '', resource: ANY }]],
   },
   {
     name: 'namespace-modify', rid: 'R17', base: 'medium', title: 'Binding can change Namespace labels',
@@ -256,7 +248,6 @@ const GRANT_RISKS: GrantRisk[] = [
     remediation: 'Remove update/patch on namespaces from roles bound to namespace users.',
     alternatives: verbsOn(['patch', 'update'], '', 'namespaces').map(([p]) => [{ ...(p as Probe), name: '@namespace' }]), what: ['patch namespaces', 'update namespaces'],
     severity: () => 'medium',
-    unless: [[{ verb: ANY, apiGroup: '', resource: ANY }]],
   },
   {
     name: 'node-modify', rid: 'R18', base: 'medium', title: 'Binding can modify Nodes',
@@ -264,7 +255,6 @@ const GRANT_RISKS: GrantRisk[] = [
     remediation: 'Limit node updates to the node lifecycle tooling.',
     alternatives: [...verbsOn(['update', 'patch'], '', 'nodes'), ...verbsOn(['update', 'patch'], '', 'nodes', 'status')], what: ['update nodes', 'patch nodes', 'update nodes/status', 'patch nodes/status'],
     severity: () => 'medium',
-    unless: [[{ verb: ANY, apiGroup: '', resource: ANY }]],
   },
   {
     name: 'pod-status', rid: 'R19', base: 'low', title: 'Binding can modify pod status',
@@ -272,7 +262,6 @@ const GRANT_RISKS: GrantRisk[] = [
     remediation: 'Leave pods/status to kubelets and controllers.',
     alternatives: verbsOn(['update', 'patch'], '', 'pods', 'status'), what: ['update pods/status', 'patch pods/status'],
     severity: () => 'low',
-    unless: [[{ verb: ANY, apiGroup: '', resource: ANY }]],
   },
   {
     name: 'service-status', rid: 'R20', base: 'medium', title: 'Binding can modify service status',
@@ -280,7 +269,6 @@ const GRANT_RISKS: GrantRisk[] = [
     remediation: 'Leave services/status to the cloud controller.',
     alternatives: verbsOn(['update', 'patch'], '', 'services', 'status'), what: ['update services/status', 'patch services/status'],
     severity: () => 'medium',
-    unless: [[{ verb: ANY, apiGroup: '', resource: ANY }]],
   },
   {
     name: 'rbac-management', rid: 'R21', base: 'medium', title: 'Binding can create role bindings',
@@ -289,7 +277,7 @@ const GRANT_RISKS: GrantRisk[] = [
     alternatives: [...verbsOn(['create', 'update', 'patch'], RBAC, 'clusterrolebindings'), ...verbsOn(['create', 'update', 'patch'], RBAC, 'rolebindings')],
     what: ['create clusterrolebindings', 'update clusterrolebindings', 'patch clusterrolebindings', 'create rolebindings', 'update rolebindings', 'patch rolebindings'],
     severity: () => 'medium',
-    unless: [[{ verb: ANY, apiGroup: '', resource: ANY }], [{ verb: 'bind', apiGroup: RBAC, resource: 'clusterroles' }], [{ verb: 'bind', apiGroup: RBAC, resource: 'roles' }], [{ verb: 'escalate', apiGroup: RBAC, resource: 'clusterroles' }]],
+    unless: [[{ verb: 'bind', apiGroup: RBAC, resource: 'clusterroles' }], [{ verb: 'bind', apiGroup: RBAC, resource: 'roles' }], [{ verb: 'escalate', apiGroup: RBAC, resource: 'clusterroles' }]],
   },
   {
     name: 'wildcard-verb', rid: 'R23', base: 'critical', title: 'Binding grants every verb on a sensitive resource',
@@ -298,7 +286,6 @@ const GRANT_RISKS: GrantRisk[] = [
     alternatives: [['', 'secrets'], ['', 'pods'], ...WORKLOADS, [RBAC, 'roles'], [RBAC, 'clusterroles'], [RBAC, 'rolebindings'], [RBAC, 'clusterrolebindings'], ['', 'users'], ['', 'groups'], ['', 'serviceaccounts']].map(([g, r]) => [{ verb: ANY, apiGroup: g as string, resource: r as string }]),
     what: ['secrets', 'pods', ...WORKLOADS.map(([, r]) => r), 'roles', 'clusterroles', 'rolebindings', 'clusterrolebindings', 'users', 'groups', 'serviceaccounts'].map((r) => `do anything to ${r}`),
     severity: (g) => (g.namespace ? 'high' : 'critical'),
-    unless: [[{ verb: ANY, apiGroup: '', resource: ANY }]],
   },
   {
     name: 'wildcard-resource', rid: 'R24', base: 'critical', title: 'Binding grants a verb on every resource',
@@ -307,7 +294,6 @@ const GRANT_RISKS: GrantRisk[] = [
     alternatives: ['get', 'list', 'create', 'delete', 'deletecollection'].map((verb) => [{ verb, apiGroup: '', resource: ANY }]),
     what: ['get', 'list', 'create', 'delete', 'deletecollection'].map((v) => `${v} every resource`),
     severity: (g) => (g.namespace ? 'high' : 'critical'),
-    unless: [[{ verb: ANY, apiGroup: '', resource: ANY }]],
   },
   {
     name: 'aggregation-feed', rid: 'R25', base: 'high', title: 'Binding can update ClusterRoles',
@@ -315,7 +301,7 @@ const GRANT_RISKS: GrantRisk[] = [
     remediation: 'Remove update/patch on clusterroles, or restrict it by resourceNames to roles without aggregation labels.',
     alternatives: verbsOn(['update', 'patch'], RBAC, 'clusterroles'), what: ['update clusterroles', 'patch clusterroles'],
     severity: () => 'high',
-    unless: [[{ verb: ANY, apiGroup: '', resource: ANY }], [{ verb: 'escalate', apiGroup: RBAC, resource: 'clusterroles' }]],
+    unless: [[{ verb: 'escalate', apiGroup: RBAC, resource: 'clusterroles' }]],
   },
   {
     name: 'kube-system-configmaps', rid: 'R29', base: 'medium', title: 'Binding can write ConfigMaps in kube-system',
@@ -323,7 +309,6 @@ const GRANT_RISKS: GrantRisk[] = [
     remediation: 'Restrict kube-system ConfigMap writes to the components that own them, by resourceNames.',
     alternatives: verbsOn(['create', 'update', 'patch'], '', 'configmaps'), what: ['create configmaps', 'update configmaps', 'patch configmaps'],
     severity: (_g, _a, cp) => (cp.cluster?.managedBy === 'EKS' ? 'critical' : 'medium'),
-    unless: [[{ verb: ANY, apiGroup: '', resource: ANY }]],
   },
 ];
 
@@ -341,7 +326,9 @@ function grantCheck(r: GrantRisk): Check {
     appliesTo: (cp) => (cp.rbac?.length ?? 0) > 0,
     run(cp, report) {
       const a = rbacAnalysis(cp.rbac ?? []);
-      const exempt = r.unless ? new Set(riskyGrants(a.index, r.unless).map((g) => g.binding)) : new Set<Binding>();
+      // a binding that already grants everything (R1) is reported once, by R1
+      const unless = r.rid === 'R1' ? [] : [WILDCARD_ADMIN, ...(r.unless ?? [])];
+      const exempt = new Set(riskyGrants(a.index, unless).map((g) => g.binding));
       for (const g of riskyGrants(a.index, r.alternatives)) {
         if (exempt.has(g.binding)) continue;
         if (r.name === 'kube-system-configmaps' && g.namespace && g.namespace !== 'kube-system') continue;
