@@ -13,6 +13,7 @@ import nodeRestriction from './node-restriction.js';
 import profiling from './profiling.js';
 import serviceAccountCredentials from './service-account-credentials.js';
 import adminKubeconfigPermissions from './admin-kubeconfig-permissions.js';
+import { rbacRiskChecks } from '../../rbac/risk-checks.js';
 
 export const rbacChecks: readonly Check[] = [
   alwaysAllow,
@@ -29,4 +30,5 @@ export const rbacChecks: readonly Check[] = [
   profiling,
   serviceAccountCredentials,
   adminKubeconfigPermissions,
+  ...rbacRiskChecks,
 ];
