@@ -6,7 +6,7 @@
  */
 import { connect as tcpConnect, isIP, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
-import { connect as tlsConnect, type DetailedPeerCertificate, type SecureVersion, type TLSSocket } from 'node:tls';
+import { connect as tlsConnect, createSecureContext, type DetailedPeerCertificate, type SecureContext, type SecureVersion, type TLSSocket } from 'node:tls';
 import { classifyError, timeoutError, type Reach } from './reach.js';
 import { serverFlightReader, type ServerFlight } from './tls-records.js';
 
@@ -88,6 +88,30 @@ const LOCAL_ERRORS = new Set(['ERR_SSL_NO_PROTOCOLS_AVAILABLE', 'ERR_SSL_NO_CIPH
 /** Alerts a server sends when it insists on a client certificate (Go sends bad_certificate; OpenSSL handshake_failure or certificate_required). */
 const CLIENT_CERT_ALERTS = /CERTIFICATE_REQUIRED|BAD_CERTIFICATE|HANDSHAKE_FAILURE|certificate_required|bad_certificate|handshake_failure/;
 
+/**
+ * One SecureContext per distinct set of options, shared by every probe that uses it: building a
+ * context (cipher lists, CA store, key) costs more CPU than the handshake itself when hundreds of
+ * endpoints are probed at once.
+ */
+const contexts = new Map<string, SecureContext>();
+
+function secureContextFor(o: TlsProbeOptions, presentsCert: boolean): SecureContext {
+  const pem = (v: string | Buffer | undefined) => (v === undefined ? '' : v.toString());
+  const key = [o.minVersion ?? '', o.maxVersion ?? '', o.ciphers ?? '', pem(o.ca), presentsCert ? pem(o.cert) : '', presentsCert ? pem(o.key) : ''].join('\0');
+  let ctx = contexts.get(key);
+  if (!ctx) {
+    ctx = createSecureContext({
+      ...(o.ca !== undefined ? { ca: o.ca } : {}),
+      ...(presentsCert ? { cert: o.cert, key: o.key } : {}),
+      ...(o.minVersion ? { minVersion: o.minVersion } : {}),
+      ...(o.maxVersion ? { maxVersion: o.maxVersion } : {}),
+      ...(o.ciphers ? { ciphers: o.ciphers } : {}),
+    });
+    contexts.set(key, ctx);
+  }
+  return ctx;
+}
+
 export function probeTls(o: TlsProbeOptions): Promise<TlsProbeResult> {
   const started = Date.now();
   const presentsCert = o.cert !== undefined && o.key !== undefined;
@@ -128,6 +152,14 @@ export function probeTls(o: TlsProbeOptions): Promise<TlsProbeResult> {
       finish('open', 'silent', { error: `${t.code}: ${t.message}` });
     }, o.timeoutMs);
 
+    let context: SecureContext;
+    try {
+      context = secureContextFor(o, presentsCert);
+    } catch (e) {
+      // OpenSSL refused the options themselves (e.g. a cipher string this build does not know)
+      const c = classifyError(e);
+      return finish('error', 'local', { error: `${c.code}: ${c.message}` });
+    }
     tcp = tcpConnect({ host: o.host, port: o.port });
     tcp.once('error', fail);
     tcp.once('connect', () => {
@@ -139,11 +171,7 @@ export function probeTls(o: TlsProbeOptions): Promise<TlsProbeResult> {
         host: o.host,
         servername: o.servername ?? (isIP(o.host) ? undefined : o.host),
         rejectUnauthorized: false,
-        ...(o.ca !== undefined ? { ca: o.ca } : {}),
-        ...(presentsCert ? { cert: o.cert, key: o.key } : {}),
-        ...(o.minVersion ? { minVersion: o.minVersion } : {}),
-        ...(o.maxVersion ? { maxVersion: o.maxVersion } : {}),
-        ...(o.ciphers ? { ciphers: o.ciphers } : {}),
+        secureContext: context,
       });
       tls.once('error', fail);
       tls.once('close', () => {
@@ -259,10 +287,12 @@ export type VersionOutcome = 'accepted' | 'refused' | 'not-offered-locally' | 'u
  * Which protocol versions the server accepts, one handshake per version with min = max = that
  * version. `DEFAULT@SECLEVEL=0` lets this machine's OpenSSL offer TLS 1.0/1.1 at all (OpenSSL 3
  * refuses them at its default level 1); when it still cannot, the version is "not-offered-locally".
+ * `known`: a version a previous handshake already negotiated (accepted without asking again).
  */
-export async function probeTlsVersions(o: Omit<TlsProbeOptions, 'minVersion' | 'maxVersion' | 'ciphers'>): Promise<Record<SecureVersion, VersionOutcome>> {
+export async function probeTlsVersions(o: Omit<TlsProbeOptions, 'minVersion' | 'maxVersion' | 'ciphers'>, known?: string): Promise<Record<SecureVersion, VersionOutcome>> {
   const entries = await Promise.all(
     TLS_VERSIONS.map(async (v): Promise<[SecureVersion, VersionOutcome]> => {
+      if (v === known) return [v, 'accepted'];
       const r = await probeTls({ ...o, minVersion: v, maxVersion: v, ciphers: 'DEFAULT@SECLEVEL=0', confirmClientAuth: false });
       // a server that sent its CertificateRequest had already agreed to the version
       if (r.handshake === 'ok' || r.certificateRequested) return [v, 'accepted'];

@@ -43,7 +43,7 @@ export async function probeEndpoint(e: Endpoint, ctx: ProbeContext): Promise<Pro
     return plain ? [...results, plain] : results;
   }
   if (raw.handshake !== 'ok' && raw.handshake !== 'refused') return results;
-  const rest: Promise<ProbeResult | ProbeResult[]>[] = [tlsVersionsProbe(e, ctx)];
+  const rest: Promise<ProbeResult | ProbeResult[]>[] = [tlsVersionsProbe(e, ctx, raw.protocol)];
   switch (e.kind) {
     case 'apiserver':
       rest.push(apiserverAnonymousProbes(e, ctx));

@@ -96,10 +96,10 @@ function certificateResults(e: Endpoint, raw: TlsProbeResult, base: Pick<ProbeRe
   return out;
 }
 
-/** One handshake per protocol version; TLS 1.0/1.1 accepted is a finding. */
-export async function tlsVersionsProbe(e: Endpoint, ctx: ProbeContext): Promise<ProbeResult> {
+/** One handshake per protocol version (`negotiated`: already seen accepted, not tried again); TLS 1.0/1.1 accepted is a finding. */
+export async function tlsVersionsProbe(e: Endpoint, ctx: ProbeContext, negotiated?: string): Promise<ProbeResult> {
   const at = ctx.now().toISOString();
-  const v = await probeTlsVersions({ host: e.host, port: e.port, timeoutMs: ctx.timeoutMs });
+  const v = await probeTlsVersions({ host: e.host, port: e.port, timeoutMs: ctx.timeoutMs }, negotiated);
   const details: Details = { ...v };
   const accepted = Object.entries(v).filter(([, o]) => o === 'accepted').map(([k]) => k);
   const notOffered = Object.entries(v).filter(([, o]) => o === 'not-offered-locally').map(([k]) => k);
