@@ -53,7 +53,7 @@ for (let r = 0; r < RUNS; r++) {
   const read = await readNodeRoot(corpus);
   const t1 = process.hrtime.bigint();
   const cp: ControlPlane = { hosts: [read.host], problems: read.problems, partial: [] };
-  const report = await inventoryOfModel(cp, { warnDays: 30 });
+  const report = inventoryOfModel(cp, { warnDays: 30 });
   const t2 = process.hrtime.bigint();
   runs.push({ read: Number(t1 - t0) / 1e6, inventory: Number(t2 - t1) / 1e6 });
   items = report.items.length;

@@ -28,9 +28,9 @@ export interface InventoryReport {
 }
 
 /** The inventory of a model already read (node roots, snapshots), plus extra items and PEMs (live CSRs). */
-export async function inventoryOfModel(cp: ControlPlane, o: InventoryOptions, extra: { items: InventoryItem[]; ders: Uint8Array[] } = { items: [], ders: [] }): Promise<InventoryReport> {
+export function inventoryOfModel(cp: ControlPlane, o: InventoryOptions, extra: { items: InventoryItem[]; ders: Uint8Array[] } = { items: [], ders: [] }): InventoryReport {
   const now = o.now ?? new Date();
-  const { store, embeddedKeys } = await readCertificateStore(cp);
+  const { store, embeddedKeys } = readCertificateStore(cp);
   const pems = new Map(store);
   for (const der of extra.ders) pems.set(fingerprintOf(der), der);
   const items = [...collectInventory(cp, embeddedKeys), ...extra.items];
@@ -53,7 +53,7 @@ export async function runInventory(inputs: InventoryInputs, o: InventoryOptions)
   cp.hosts.push(kc.host);
   cp.problems.push(...kc.problems);
   const issued = await issuedCertificates(inputs.kubeconfig, inputs.context);
-  const report = await inventoryOfModel(cp, o, issued);
+  const report = inventoryOfModel(cp, o, issued);
   report.openCsrs = issued.open;
   return report;
 }

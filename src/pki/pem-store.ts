@@ -46,7 +46,7 @@ function namedEntries(list: unknown, inner: string): { name: string; body: Recor
  * Reads the certificate files and kubeconfigs the model lists, under each host's root (live: `/`).
  * A snapshot holds facts, not files: there nothing is found and chains are judged on names and key ids.
  */
-export async function readCertificateStore(cp: ControlPlane): Promise<{ store: CertificateStore; embeddedKeys: EmbeddedKeys }> {
+export function readCertificateStore(cp: ControlPlane): { store: CertificateStore; embeddedKeys: EmbeddedKeys } {
   const store = new Map<string, Uint8Array>();
   const embeddedKeys = new Map<string, KeyFacts>();
   for (const host of cp.hosts) {

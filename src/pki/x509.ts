@@ -59,8 +59,8 @@ export async function importKeyPair(pem: string): Promise<KeyPair> {
   const privateKey = await webcrypto.subtle.importKey('pkcs8', pkcs8, alg, false, ['sign']);
   const publicKey = await webcrypto.subtle.importKey('spki', spki, alg, true, ['verify']);
   return {
-    privateKey: privateKey as CryptoKey,
-    publicKey: publicKey as CryptoKey,
+    privateKey,
+    publicKey,
     privatePem: key.export({ type: key.asymmetricKeyType === 'rsa' ? 'pkcs1' : 'sec1', format: 'pem' }).toString(),
     publicPem: pub.export({ type: 'spki', format: 'pem' }).toString(),
     signingAlgorithm: signingAlgorithmFor(alg),
@@ -73,7 +73,7 @@ export async function generateKeyPair(type: KeyType): Promise<KeyPair> {
     type === 'ecdsa-p256'
       ? { name: 'ECDSA', namedCurve: 'P-256' }
       : { name: 'RSASSA-PKCS1-v1_5', modulusLength: type === 'rsa-3072' ? 3072 : 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' };
-  const pair = (await webcrypto.subtle.generateKey(params, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const pair = await webcrypto.subtle.generateKey(params, true, ['sign', 'verify']);
   const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', pair.privateKey));
   return importKeyPair(createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }).export({ type: 'pkcs8', format: 'pem' }).toString());
 }
