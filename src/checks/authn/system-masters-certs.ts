@@ -29,7 +29,7 @@ export default defineCheck({
   id: 'authn/system-masters-certs',
   practice: 'authn',
   severity: 'high',
-  cis: ['3.1.1'],
+  cis: ['3.1.1', '5.1.7'],
   title: 'Client certificate in system:masters outside the kubeadm break-glass pair',
   why: 'A client certificate with O=system:masters is cluster-admin that RBAC cannot restrict (the group is allowed before any authorizer runs) and that cannot be revoked: it stays valid until it expires, usually a year, even after the person leaves. People should authenticate through an identity provider and get rights through RBAC bindings that can be removed.',
   remediation: 'Issue people certificates in an ordinary group bound by RBAC (kubeadm ≥ 1.29 uses kubeadm:cluster-admins for admin.conf), or better move them to OIDC; keep super-admin.conf offline; rotate the CA if a system:masters certificate leaked.',
