@@ -115,9 +115,16 @@ function secureContextFor(o: TlsProbeOptions, presentsCert: boolean): SecureCont
 export function probeTls(o: TlsProbeOptions): Promise<TlsProbeResult> {
   const started = Date.now();
   const presentsCert = o.cert !== undefined && o.key !== undefined;
+  let context: SecureContext;
+  try {
+    context = secureContextFor(o, presentsCert);
+  } catch (e) {
+    // OpenSSL refused the options themselves (e.g. a cipher string this build does not know)
+    const c = classifyError(e);
+    return Promise.resolve({ chain: [], reach: 'error', handshake: 'local', error: `${c.code}: ${c.message}`, serverBytes: 0, elapsedMs: Date.now() - started });
+  }
   return new Promise((resolve) => {
     let settled = false;
-    let tcp: Socket | undefined;
     let connected = false;
     let tls: TLSSocket | undefined;
     const reader = serverFlightReader();
@@ -127,7 +134,7 @@ export function probeTls(o: TlsProbeOptions): Promise<TlsProbeResult> {
       settled = true;
       clearTimeout(timer);
       tls?.destroy();
-      tcp?.destroy();
+      tcp.destroy();
       resolve({ ...partial, ...flightFacts(reader.flight, partial.protocol), ...extra, reach, handshake, serverBytes: reader.flight.bytes, elapsedMs: Date.now() - started });
     };
     const fail = (e: unknown): void => {
@@ -152,19 +159,11 @@ export function probeTls(o: TlsProbeOptions): Promise<TlsProbeResult> {
       finish('open', 'silent', { error: `${t.code}: ${t.message}` });
     }, o.timeoutMs);
 
-    let context: SecureContext;
-    try {
-      context = secureContextFor(o, presentsCert);
-    } catch (e) {
-      // OpenSSL refused the options themselves (e.g. a cipher string this build does not know)
-      const c = classifyError(e);
-      return finish('error', 'local', { error: `${c.code}: ${c.message}` });
-    }
-    tcp = tcpConnect({ host: o.host, port: o.port });
+    const tcp: Socket = tcpConnect({ host: o.host, port: o.port });
     tcp.once('error', fail);
     tcp.once('connect', () => {
       connected = true;
-      const wire = tap(tcp!, (chunk) => reader.feed(chunk));
+      const wire = tap(tcp, (chunk) => reader.feed(chunk));
       tls = tlsConnect({
         socket: wire,
         // the name Node checks the certificate against (without it: "localhost")

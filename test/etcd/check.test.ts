@@ -42,8 +42,9 @@ describe('openEtcd / rangePages', () => {
       expect(pages).toEqual([10, 10, 5]);
       expect(keys[0]).toBe('/registry/secrets/ns/s00');
       expect(keys).toHaveLength(25);
-      const first = await rangePages(client, '/registry/secrets/ns/s24').next();
-      expect(first.value?.kvs[0]?.value.toString()).toBe('v24');
+      const values: string[] = [];
+      for await (const p of rangePages(client, '/registry/secrets/ns/s24')) values.push(...p.kvs.map((kv) => kv.value.toString()));
+      expect(values).toEqual(['v24']);
     } finally {
       client.close();
     }
@@ -66,7 +67,8 @@ describe('checkEtcd', () => {
     const ctx = await probeContext({ timeoutMs: 2000 });
     const r = await checkEtcd({ endpoints: [secure.clientUrl], cacert: secure.ca!.cert, cert: secure.client!.cert, key: secure.client!.key }, ctx);
     expect(r.members).toHaveLength(1);
-    expect(r.members[0]).toMatchObject({ name: 'secure', version: expect.stringMatching(/^3\./), isLeader: true, clientURLs: [secure.clientUrl] });
+    expect(r.members[0]).toMatchObject({ name: 'secure', isLeader: true, clientURLs: [secure.clientUrl] });
+    expect(r.members[0]!.version).toMatch(/^3\./);
     expect(r.alarms).toEqual([]);
     expect(r.findings).toEqual([]);
     expect(r.probes.find((p) => p.evidence.kind === 'etcd-no-client-cert')?.verdict).toBe('secure');

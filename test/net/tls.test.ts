@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createServer as createTcpServer, type Server } from 'node:net';
-import { createServer as createTlsServer, type SecureVersion, type TlsOptions } from 'node:tls';
+import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeTls, probeTlsVersions } from '../../src/net/tls.js';
 import { createCa, issueCert, pkiDir, rmPki, type CertFiles } from '../helpers/openssl-pki.js';
@@ -102,7 +102,7 @@ describe('probeTlsVersions', () => {
   });
 
   it('finds a server that still accepts TLS 1.0 when this OpenSSL can offer it', async () => {
-    const legacy = await tlsServer({ minVersion: 'TLSv1' as SecureVersion, ciphers: 'DEFAULT@SECLEVEL=0' });
+    const legacy = await tlsServer({ minVersion: 'TLSv1', ciphers: 'DEFAULT@SECLEVEL=0' });
     const v = await probeTlsVersions({ ...base, port: legacy });
     expect(['accepted', 'not-offered-locally']).toContain(v.TLSv1);
     expect(v['TLSv1.2']).toBe('accepted');
