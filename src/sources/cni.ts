@@ -4,7 +4,7 @@
  * etcd datastore mode, flannel's etcd backend), how they reach etcd.
  */
 import type { CniConfigFacts, CniPluginFacts } from '../model/control-plane.js';
-import { describeFile } from './files.js';
+import { describeNodeFile } from './files.js';
 import { addProblem, listDir, readText, type NodeContext } from './node-fs.js';
 import { asString, isRecord, parseDocuments, type ParsedDocument } from './yaml-doc.js';
 
@@ -45,14 +45,14 @@ export function cniConfigFacts(doc: ParsedDocument, file: string): CniConfigFact
 }
 
 /** Every CNI config on the node, and the etcd TLS files its plugins name. */
-export async function readCniConfigs(ctx: NodeContext): Promise<CniConfigFacts[]> {
+export function readCniConfigs(ctx: NodeContext): CniConfigFacts[] {
   const out: CniConfigFacts[] = [];
-  for (const name of (await listDir(ctx, CNI_DIR, { practice: 'tls' })) ?? []) {
+  for (const name of (listDir(ctx, CNI_DIR, { practice: 'tls' })) ?? []) {
     if (!/\.(conf|conflist|json)$/.test(name)) continue;
     const file = `${CNI_DIR}/${name}`;
     const about = { practice: 'tls' as const, component: 'cni' };
-    await describeFile(ctx, file, 'stat', about);
-    const text = await readText(ctx, file, about);
+    describeNodeFile(ctx, file, 'stat', about);
+    const text = readText(ctx, file, about);
     if (text === undefined) continue;
     const parsed = parseDocuments(text);
     if (!parsed.ok || !parsed.docs[0]) {
@@ -64,7 +64,7 @@ export async function readCniConfigs(ctx: NodeContext): Promise<CniConfigFacts[]
     out.push(facts);
     for (const p of facts.plugins) {
       for (const [field, path] of [['etcd_ca_cert_file', p.etcdCaCertFile], ['etcd_cert_file', p.etcdCertFile], ['etcd_key_file', p.etcdKeyFile]] as const) {
-        if (path) await describeFile(ctx, path, 'pem', { ...about, flag: `${field} in ${file}`, at: { kind: 'file', file, ...(p.line ? { line: p.line } : {}) } });
+        if (path) describeNodeFile(ctx, path, 'pem', { ...about, flag: `${field} in ${file}`, at: { kind: 'file', file, ...(p.line ? { line: p.line } : {}) } });
       }
     }
   }

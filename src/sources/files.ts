@@ -34,16 +34,21 @@ function named(about: About): string {
   return about.flag ? ` (named by ${about.flag}${about.component ? ` of ${about.component}` : ''})` : '';
 }
 
+/** describeNodeFile for callers that await (src/pki/live.ts). */
+export function describeFile(ctx: NodeContext, path: string, kind: FileKind, opts: DescribeOptions = {}): Promise<NodeFile> {
+  return Promise.resolve(describeNodeFile(ctx, path, kind, opts));
+}
+
 /** Stats a node file into host.files (once per path) and reads its facts by kind. */
-export async function describeFile(ctx: NodeContext, path: string, kind: FileKind, opts: DescribeOptions = {}): Promise<NodeFile> {
+export function describeNodeFile(ctx: NodeContext, path: string, kind: FileKind, opts: DescribeOptions = {}): NodeFile {
   const display = toDisplay(path);
   const known = ctx.files[display];
   if (known) return known;
   const file: NodeFile = { path: display, exists: false };
   ctx.files[display] = file;
   try {
-    const st = statSync(await hostPathOf(ctx, display));
-    const accounts = await accountsOf(ctx);
+    const st = statSync(hostPathOf(ctx, display));
+    const accounts = accountsOf(ctx);
     file.exists = true;
     file.type = st.isFile() ? 'file' : st.isDirectory() ? 'directory' : 'other';
     file.mode = st.mode & 0o7777;
@@ -63,7 +68,7 @@ export async function describeFile(ctx: NodeContext, path: string, kind: FileKin
     return file;
   }
   if (file.type === 'directory') {
-    if (kind === 'directory' || kind === 'auto' || opts.recursive) await describeDirectory(ctx, file, opts);
+    if (kind === 'directory' || kind === 'auto' || opts.recursive) describeDirectory(ctx, file, opts);
     else if (kind !== 'stat') {
       file.error = 'is a directory';
       addProblem(ctx, opts, `${display}${named(opts)} is a directory, expected a file`, display);
@@ -72,7 +77,7 @@ export async function describeFile(ctx: NodeContext, path: string, kind: FileKin
   }
   const k: Exclude<FileKind, 'auto'> = kind === 'auto' ? kindByName(display) : kind;
   if (k === 'stat' || k === 'directory' || file.type !== 'file') return file;
-  const text = await readText(ctx, display, opts);
+  const text = readText(ctx, display, opts);
   if (text === undefined) {
     file.error = 'unreadable';
     return file;
@@ -85,7 +90,7 @@ export async function describeFile(ctx: NodeContext, path: string, kind: FileKin
       file.entryCount = text.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.trim().startsWith('#')).length;
       break;
     default:
-      await readStructured(ctx, file, text, k, opts);
+      readStructured(ctx, file, text, k, opts);
   }
   return file;
 }
@@ -103,7 +108,7 @@ function readPem(ctx: NodeContext, file: NodeFile, text: string, opts: DescribeO
   }
 }
 
-async function readStructured(ctx: NodeContext, file: NodeFile, text: string, kind: 'kubeconfig' | 'encryption-config' | 'document', opts: DescribeOptions): Promise<void> {
+function readStructured(ctx: NodeContext, file: NodeFile, text: string, kind: 'kubeconfig' | 'encryption-config' | 'document', opts: DescribeOptions): void {
   const parsed = parseDocuments(text);
   if (!parsed.ok) {
     const { line, col, message } = parsed.error;
@@ -120,12 +125,12 @@ async function readStructured(ctx: NodeContext, file: NodeFile, text: string, ki
     file.lines = doc.lines;
   } else {
     file.kubeconfig = kubeconfigFacts(doc);
-    await readKubeconfigFiles(ctx, file, opts);
+    readKubeconfigFiles(ctx, file, opts);
   }
 }
 
 /** Describes the CA and client certificate files a kubeconfig names (relative paths: relative to the kubeconfig, as client-go resolves them). */
-async function readKubeconfigFiles(ctx: NodeContext, file: NodeFile, opts: DescribeOptions): Promise<void> {
+function readKubeconfigFiles(ctx: NodeContext, file: NodeFile, opts: DescribeOptions): void {
   const kc = file.kubeconfig!;
   const base = posix.dirname(`/${file.path}`);
   const resolve = (p: string): string => (posix.isAbsolute(p) ? (opts.mapPath ?? toDisplay)(p) : toDisplay(posix.join(base, p)));
@@ -133,21 +138,21 @@ async function readKubeconfigFiles(ctx: NodeContext, file: NodeFile, opts: Descr
   const about = (field: string, line: number | undefined): DescribeOptions => ({ ...opts, flag: `${field} in ${file.path}`, at: { kind: 'file', file: file.path, ...(line ? { line } : {}) } });
   for (const c of kc.clusters) {
     if (c.certificateAuthority && c.certificateAuthority !== EMBEDDED) {
-      c.caCertificates = (await describeFile(ctx, resolve(c.certificateAuthority), 'pem', about('certificate-authority', c.line))).certificates ?? [];
+      c.caCertificates = (describeNodeFile(ctx, resolve(c.certificateAuthority), 'pem', about('certificate-authority', c.line))).certificates ?? [];
     }
   }
   for (const u of kc.users) {
     if (u.clientCertificate && u.clientCertificate !== EMBEDDED) {
-      u.clientCertificates = (await describeFile(ctx, resolve(u.clientCertificate), 'pem', about('client-certificate', u.line))).certificates ?? [];
+      u.clientCertificates = (describeNodeFile(ctx, resolve(u.clientCertificate), 'pem', about('client-certificate', u.line))).certificates ?? [];
     }
-    if (u.clientKey && u.clientKey !== EMBEDDED) await describeFile(ctx, resolve(u.clientKey), 'pem', about('client-key', u.line));
+    if (u.clientKey && u.clientKey !== EMBEDDED) describeNodeFile(ctx, resolve(u.clientKey), 'pem', about('client-key', u.line));
   }
 }
 
-async function describeDirectory(ctx: NodeContext, dir: NodeFile, opts: DescribeOptions): Promise<void> {
-  const names = await listDir(ctx, dir.path, opts);
+function describeDirectory(ctx: NodeContext, dir: NodeFile, opts: DescribeOptions): void {
+  const names = listDir(ctx, dir.path, opts);
   if (!names) return;
   dir.entries = names.map((n) => `${dir.path}/${n}`);
   if (!opts.recursive) return;
-  for (const entry of dir.entries) await describeFile(ctx, entry, 'auto', { ...opts, flag: undefined });
+  for (const entry of dir.entries) describeNodeFile(ctx, entry, 'auto', { ...opts, flag: undefined });
 }

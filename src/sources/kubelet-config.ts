@@ -11,8 +11,8 @@ import { addProblem, listDir, readText, toDisplay, type About, type NodeContext 
 import { lineAt, parseDocuments } from './yaml-doc.js';
 
 /** One config file flattened with the line of each field; undefined (and a problem) when unreadable or malformed. */
-export async function readConfigFields(ctx: NodeContext, file: string, about: About, optional = false): Promise<Record<string, ConfigField> | undefined> {
-  const text = await readText(ctx, file, about, optional);
+export function readConfigFields(ctx: NodeContext, file: string, about: About, optional = false): Record<string, ConfigField> | undefined {
+  const text = readText(ctx, file, about, optional);
   if (text === undefined) return undefined;
   const parsed = parseDocuments(text);
   if (!parsed.ok) {
@@ -37,13 +37,13 @@ export function resolveFrom(cwd: string, path: string): string {
  * The kubelet's merged config. A relative --config is relative to the kubelet's working directory
  * (systemd: WorkingDirectory=, default "/"), as the kubelet opens it without rewriting the path.
  */
-export async function readKubeletConfig(ctx: NodeContext, kubelet: Component, cwd: string): Promise<void> {
+export function readKubeletConfig(ctx: NodeContext, kubelet: Component, cwd: string): void {
   const about: About = { component: kubelet.name, practice: 'tls', flag: '--config' };
   const configFlag = kubelet.flags.config;
   if (!configFlag || configFlag.value === '') return;
   const file = resolveFrom(cwd, configFlag.value);
   const reported = ctx.problems.length;
-  const fields = await readConfigFields(ctx, file, about, true);
+  const fields = readConfigFields(ctx, file, about, true);
   if (!fields) {
     // unreadable or malformed files are already reported; a missing one is reported where --config is set
     const at = configFlag.at;
@@ -54,10 +54,10 @@ export async function readKubeletConfig(ctx: NodeContext, kubelet: Component, cw
   const dirFlag = kubelet.flags['config-dir'];
   if (dirFlag && dirFlag.value !== '') {
     const dir = resolveFrom(cwd, dirFlag.value);
-    const names = await listDir(ctx, dir, { ...about, flag: '--config-dir' });
+    const names = listDir(ctx, dir, { ...about, flag: '--config-dir' });
     for (const name of (names ?? []).filter((n) => n.endsWith('.conf'))) {
       const dropIn = `${dir}/${name}`;
-      const more = await readConfigFields(ctx, dropIn, { ...about, flag: '--config-dir' });
+      const more = readConfigFields(ctx, dropIn, { ...about, flag: '--config-dir' });
       if (!more) continue;
       config.dropIns.push(dropIn);
       removeReplacedMaps(config.fields, more);

@@ -5,7 +5,7 @@
  */
 // Synchronous fs calls on purpose: a scan reads a few dozen small local files one after another, and
 // the promise API costs several times the CPU per file (file handles, fstat, chunked reads), which
-// shows in the scan's start-up budget. The functions stay async so a caller never depends on that.
+// shows in the scan's start-up budget. readNodeRoot stays async for its callers.
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { InputProblem, Location, NodeFile } from '../model/control-plane.js';
@@ -18,7 +18,7 @@ export interface NodeContext {
   problems: InputProblem[];
   files: Record<string, NodeFile>;
   /** uid/gid → name from the node's etc/passwd and etc/group, loaded once */
-  accounts?: Promise<Accounts>;
+  accounts?: Accounts;
   /** symlink targets by host path ("" for a non-link, null for a missing path) */
   links?: Map<string, string | null>;
 }
@@ -52,7 +52,7 @@ export function toDisplay(path: string): string {
 }
 
 /** This machine's path for a node path, following symlinks inside the node root. */
-export async function hostPathOf(ctx: NodeContext, display: string): Promise<string> {
+export function hostPathOf(ctx: NodeContext, display: string): string {
   if (ctx.root === '/') return `/${display}`;
   const rest = display.split('/').filter((p) => p.length > 0);
   let cur: string[] = [];
@@ -118,9 +118,9 @@ export function isMissing(e: unknown): boolean {
 const MAX_TEXT = 16 * 1024 * 1024;
 
 /** A file's bytes, or why not. */
-export async function readBytes(ctx: NodeContext, display: string): Promise<{ ok: true; bytes: Buffer } | { ok: false; missing: boolean; error: string }> {
+export function readBytes(ctx: NodeContext, display: string): { ok: true; bytes: Buffer } | { ok: false; missing: boolean; error: string } {
   try {
-    const bytes = readFileSync(await hostPathOf(ctx, display));
+    const bytes = readFileSync(hostPathOf(ctx, display));
     if (bytes.length > MAX_TEXT) return { ok: false, missing: false, error: `larger than ${MAX_TEXT} bytes` };
     return { ok: true, bytes };
   } catch (e) {
@@ -129,8 +129,8 @@ export async function readBytes(ctx: NodeContext, display: string): Promise<{ ok
 }
 
 /** Text content, or undefined (a problem is recorded unless the file is optional and missing). */
-export async function readText(ctx: NodeContext, display: string, about: About, optional = false): Promise<string | undefined> {
-  const r = await readBytes(ctx, display);
+export function readText(ctx: NodeContext, display: string, about: About, optional = false): string | undefined {
+  const r = readBytes(ctx, display);
   if (!r.ok) {
     if (!(optional && r.missing)) addProblem(ctx, about, `cannot read ${display}${about.flag ? ` (named by ${about.flag})` : ''}: ${r.error}`, display);
     return undefined;
@@ -147,9 +147,9 @@ export function isBinary(bytes: Buffer): boolean {
 }
 
 /** Entry names of a directory, sorted (undefined when it is missing or unreadable). */
-export async function listDir(ctx: NodeContext, display: string, about?: About): Promise<string[] | undefined> {
+export function listDir(ctx: NodeContext, display: string, about?: About): string[] | undefined {
   try {
-    return readdirSync(await hostPathOf(ctx, display)).sort();
+    return readdirSync(hostPathOf(ctx, display)).sort();
   } catch (e) {
     if (about && !isMissing(e)) addProblem(ctx, about, `cannot list ${display}: ${errorText(e)}`, display);
     return undefined;
@@ -165,12 +165,12 @@ function parseIds(text: string | undefined): Map<number, string> {
   return m;
 }
 
-async function optionalText(ctx: NodeContext, display: string): Promise<string | undefined> {
-  const r = await readBytes(ctx, display);
+function optionalText(ctx: NodeContext, display: string): string | undefined {
+  const r = readBytes(ctx, display);
   return r.ok ? r.bytes.toString('utf8') : undefined;
 }
 
-export function accountsOf(ctx: NodeContext): Promise<Accounts> {
-  ctx.accounts ??= Promise.all([optionalText(ctx, 'etc/passwd'), optionalText(ctx, 'etc/group')]).then(([p, g]) => ({ users: parseIds(p), groups: parseIds(g) }));
+export function accountsOf(ctx: NodeContext): Accounts {
+  ctx.accounts ??= { users: parseIds(optionalText(ctx, 'etc/passwd')), groups: parseIds(optionalText(ctx, 'etc/group')) };
   return ctx.accounts;
 }

@@ -11,14 +11,14 @@ import { isIP } from 'node:net';
 import { flag, kubeletSetting, nodePathFor, splitList } from '../model/effective.js';
 import { parseVersion } from '../model/version.js';
 import { readCniConfigs } from './cni.js';
-import { describeFile } from './files.js';
+import { describeNodeFile } from './files.js';
 import { readConfigFields, readKubeletConfig, resolveFrom } from './kubelet-config.js';
 import { listDir, toDisplay, type NodeContext } from './node-fs.js';
 import { mergeProcesses, readProcesses } from './proc.js';
 import { readReferencedFiles } from './referenced-files.js';
 import { componentFromFiles, componentFromUnit, type ServiceComponent } from './services.js';
 import { readManifestDir } from './static-pod.js';
-import { isRecord } from './yaml-doc.js';
+import { asString, isRecord } from './yaml-doc.js';
 
 export interface NodeRootOptions {
   /** default: the hostname in etc/hostname, else the directory's name */
@@ -65,12 +65,12 @@ export async function readNodeRoot(dir: string, opts: NodeRootOptions = {}): Pro
   // host services first: the kubelet says where static pods live
   let services: ServiceComponent[] = [];
   for (const [unit, kind] of [['kubelet.service', 'kubelet'], ['etcd.service', 'etcd'], ['flanneld.service', 'flanneld']] as const) {
-    const s = await componentFromUnit(ctx, unit, kind);
+    const s = componentFromUnit(ctx, unit, kind);
     if (s) services.push(s);
   }
-  const processes = live ? await readProcesses(ctx) : [];
+  const processes = live ? readProcesses(ctx) : [];
   services = mergeProcesses(services, processes.filter((p) => p.component.kind === 'kubelet'));
-  for (const s of services) if (s.component.kind === 'kubelet') await readKubeletConfig(ctx, s.component, s.cwd);
+  for (const s of services) if (s.component.kind === 'kubelet') readKubeletConfig(ctx, s.component, s.cwd);
 
   const manifestDirs = new Set([MANIFEST_DIR]);
   for (const s of services) {
@@ -79,22 +79,22 @@ export async function readNodeRoot(dir: string, opts: NodeRootOptions = {}): Pro
     if (e.explicit && e.value) manifestDirs.add(nodePathFor(s.component, e.value, e));
   }
   const pods: ServiceComponent[] = [];
-  for (const d of manifestDirs) for (const c of await readManifestDir(ctx, d)) pods.push({ component: c, cwd: '/' });
+  for (const d of manifestDirs) for (const c of readManifestDir(ctx, d)) pods.push({ component: c, cwd: '/' });
 
   // external etcd and flanneld known only from their files, when neither a unit nor a pod runs them
   for (const kind of ['etcd', 'flanneld'] as const) {
     if ([...services, ...pods].some((s) => s.component.kind === kind)) continue;
-    const s = await componentFromFiles(ctx, kind);
+    const s = componentFromFiles(ctx, kind);
     if (s) services.push(s);
   }
   const all = mergeProcesses([...services, ...pods], processes.filter((p) => p.component.kind !== 'kubelet'));
   const components = all.map((s) => s.component);
-  for (const s of all) if (s.component.kind === 'etcd') await readEtcdConfig(ctx, s);
+  for (const s of all) if (s.component.kind === 'etcd') readEtcdConfig(ctx, s);
 
-  for (const c of components) await readReferencedFiles(ctx, c);
-  for (const d of PKI_DIRS) if (await listDir(ctx, d)) await describeFile(ctx, d, 'directory', { practice: 'tls', recursive: true });
-  for (const n of (await listDir(ctx, 'etc/kubernetes')) ?? []) if (n.endsWith('.conf')) await describeFile(ctx, `etc/kubernetes/${n}`, 'kubeconfig', { practice: 'tls' });
-  const cni = await readCniConfigs(ctx);
+  for (const c of components) readReferencedFiles(ctx, c);
+  for (const d of PKI_DIRS) if (listDir(ctx, d)) describeNodeFile(ctx, d, 'directory', { practice: 'tls', recursive: true });
+  for (const n of (listDir(ctx, 'etc/kubernetes')) ?? []) if (n.endsWith('.conf')) describeNodeFile(ctx, `etc/kubernetes/${n}`, 'kubeconfig', { practice: 'tls' });
+  const cni = readCniConfigs(ctx);
 
   const host: Host = { name, root: live ? 'live' : root, components, files: ctx.files, cni, addresses: addressesOf(components) };
   const runsWorkloads = runsWorkloadsOf(components);
@@ -106,12 +106,12 @@ export async function readNodeRoot(dir: string, opts: NodeRootOptions = {}): Pro
 }
 
 /** etcd --config-file (or ETCD_CONFIG_FILE): when given, etcd reads only the file (etcdmain/config.go). */
-async function readEtcdConfig(ctx: NodeContext, s: ServiceComponent): Promise<void> {
+function readEtcdConfig(ctx: NodeContext, s: ServiceComponent): void {
   const c = s.component;
   const setting = c.flags['config-file'] ?? c.env.ETCD_CONFIG_FILE;
   if (!setting || setting.value === '') return;
   const file = c.mounts.length > 0 ? nodePathFor(c, setting.value) : resolveFrom(s.cwd, setting.value);
-  const fields = await readConfigFields(ctx, file, { component: c.name, practice: 'etcd', flag: '--config-file' });
+  const fields = readConfigFields(ctx, file, { component: c.name, practice: 'etcd', flag: '--config-file' });
   if (fields) c.config = { file: toDisplay(file), dropIns: [], fields };
 }
 
@@ -153,7 +153,7 @@ function taintsOf(kubelet: Component): string[] {
   if (flag) return flag.value.split(',');
   const field = kubelet.config?.fields.registerWithTaints?.value;
   if (!Array.isArray(field)) return [];
-  return field.filter(isRecord).map((t) => `${String(t.key)}${t.value ? `=${String(t.value)}` : ''}:${String(t.effect)}`);
+  return field.filter(isRecord).map((t) => `${asString(t.key) ?? ''}${t.value ? `=${asString(t.value) ?? ''}` : ''}:${asString(t.effect) ?? ''}`);
 }
 
 /**

@@ -18,12 +18,12 @@ function nulSplit(bytes: Buffer): string[] {
 }
 
 /** Every control-plane process under `proc/`, as components of origin "process". */
-export async function readProcesses(ctx: NodeContext): Promise<ServiceComponent[]> {
+export function readProcesses(ctx: NodeContext): ServiceComponent[] {
   const out: ServiceComponent[] = [];
-  const pids = ((await listDir(ctx, 'proc')) ?? []).filter((n) => /^\d+$/.test(n)).sort((a, b) => Number(a) - Number(b));
+  const pids = ((listDir(ctx, 'proc')) ?? []).filter((n) => /^\d+$/.test(n)).sort((a, b) => Number(a) - Number(b));
   for (const pid of pids) {
     const file = `proc/${pid}/cmdline`;
-    const r = await readBytes(ctx, file);
+    const r = readBytes(ctx, file);
     if (!r.ok || r.bytes.length === 0) continue;
     const at: Location = { kind: 'proc', pid: Number(pid), file };
     const argv: Arg[] = nulSplit(r.bytes).map((text) => ({ text, at }));
@@ -41,7 +41,7 @@ export async function readProcesses(ctx: NodeContext): Promise<ServiceComponent[
     };
     if (ENV_PREFIX[found.kind]) {
       const envFile = `proc/${pid}/environ`;
-      const e = await readBytes(ctx, envFile);
+      const e = readBytes(ctx, envFile);
       const env: Env = {};
       for (const kv of e.ok ? nulSplit(e.bytes) : []) {
         const eq = kv.indexOf('=');
@@ -54,7 +54,7 @@ export async function readProcesses(ctx: NodeContext): Promise<ServiceComponent[
     }
     let cwd = '/';
     try {
-      cwd = readlinkSync(await hostPathOf(ctx, `proc/${pid}/cwd`));
+      cwd = readlinkSync(hostPathOf(ctx, `proc/${pid}/cwd`));
     } catch {
       // not readable (another user's process) or not present in a copied tree: systemd's default
     }

@@ -5,7 +5,7 @@
 import type { Component, ComponentKind, FlagSetting } from '../model/control-plane.js';
 import { flag as effectiveFlag, kubeletSetting, nodePathFor, type Effective } from '../model/effective.js';
 import type { Practice } from '../model/finding.js';
-import { describeFile, type FileKind } from './files.js';
+import { describeNodeFile, type FileKind } from './files.js';
 import type { NodeContext } from './node-fs.js';
 
 interface FileSetting {
@@ -86,7 +86,7 @@ function namedPaths(c: Component, s: FileSetting, e: Effective): string[] {
 }
 
 /** Describes every file the component's explicit settings name. */
-export async function readReferencedFiles(ctx: NodeContext, c: Component): Promise<void> {
+export function readReferencedFiles(ctx: NodeContext, c: Component): void {
   for (const s of FILE_SETTINGS[c.kind]) {
     const e = effectiveOf(c, s);
     if (!e.explicit) continue;
@@ -94,16 +94,16 @@ export async function readReferencedFiles(ctx: NodeContext, c: Component): Promi
     const about = { component: c.name, practice: s.practice, flag: name, ...(e.at ? { at: e.at } : {}) };
     const mapPath = (p: string): string => nodePathFor(c, p);
     for (const p of namedPaths(c, s, e)) {
-      const file = await describeFile(ctx, nodePathFor(c, p, e), s.kind, { ...about, mapPath, recursive: s.flag === 'cert-dir', missingIsNormal: s.missingIsNormal === true });
-      if (s.flag === 'config' && c.kind === 'kube-scheduler') await readSchedulerKubeconfig(ctx, c, file.document, mapPath);
+      const file = describeNodeFile(ctx, nodePathFor(c, p, e), s.kind, { ...about, mapPath, recursive: s.flag === 'cert-dir', missingIsNormal: s.missingIsNormal === true });
+      if (s.flag === 'config' && c.kind === 'kube-scheduler') readSchedulerKubeconfig(ctx, c, file.document, mapPath);
     }
   }
 }
 
 /** KubeSchedulerConfiguration names its kubeconfig in clientConnection.kubeconfig. */
-async function readSchedulerKubeconfig(ctx: NodeContext, c: Component, doc: unknown, mapPath: (p: string) => string): Promise<void> {
+function readSchedulerKubeconfig(ctx: NodeContext, c: Component, doc: unknown, mapPath: (p: string) => string): void {
   const conn = (doc as { clientConnection?: { kubeconfig?: unknown } } | undefined)?.clientConnection;
   if (typeof conn?.kubeconfig === 'string' && conn.kubeconfig !== '') {
-    await describeFile(ctx, mapPath(conn.kubeconfig), 'kubeconfig', { component: c.name, practice: 'tls', flag: 'clientConnection.kubeconfig', mapPath });
+    describeNodeFile(ctx, mapPath(conn.kubeconfig), 'kubeconfig', { component: c.name, practice: 'tls', flag: 'clientConnection.kubeconfig', mapPath });
   }
 }

@@ -26,11 +26,11 @@ export function settingsEnv(kind: ComponentKind, env: Env): Env {
 }
 
 /** A component from a systemd unit, when a unit directory has `<unit>`. */
-export async function componentFromUnit(ctx: NodeContext, unitName: string, kind: ComponentKind): Promise<ServiceComponent | undefined> {
+export function componentFromUnit(ctx: NodeContext, unitName: string, kind: ComponentKind): ServiceComponent | undefined {
   const about: About = { component: unitName.replace(/\.service$/, ''), practice: kind === 'etcd' ? 'etcd' : 'tls' };
-  const unit = await readUnit(ctx, unitName, about);
+  const unit = readUnit(ctx, unitName, about);
   if (!unit) return undefined;
-  const cmd = await serviceCommand(ctx, unit, about);
+  const cmd = serviceCommand(ctx, unit, about);
   const found = cmd ? componentArgs(cmd.argv) : undefined;
   // a wrapper script in ExecStart still passes its arguments on to the component
   const args = found?.args ?? cmd?.argv.slice(1) ?? [];
@@ -54,19 +54,19 @@ const ENV_FILES: Partial<Record<ComponentKind, string[]>> = {
 };
 
 /** A component known only from its environment or config files (no unit, no process). */
-export async function componentFromFiles(ctx: NodeContext, kind: 'etcd' | 'flanneld'): Promise<ServiceComponent | undefined> {
+export function componentFromFiles(ctx: NodeContext, kind: 'etcd' | 'flanneld'): ServiceComponent | undefined {
   const about: About = { component: kind, practice: kind === 'etcd' ? 'etcd' : 'tls' };
   let env: Env = {};
   let first: string | undefined;
   for (const f of ENV_FILES[kind] ?? []) {
-    const text = await readText(ctx, f, about, true);
+    const text = readText(ctx, f, about, true);
     if (text === undefined) continue;
     first ??= f;
     env = parseEnvFile(text, f, env);
   }
   let configFile: string | undefined;
   if (kind === 'etcd') {
-    const names = (await listDir(ctx, 'etc/etcd')) ?? [];
+    const names = (listDir(ctx, 'etc/etcd')) ?? [];
     const yml = names.find((n) => /\.conf\.ya?ml$/.test(n)) ?? names.find((n) => /\.ya?ml$/.test(n));
     if (yml) configFile = `etc/etcd/${yml}`;
   }

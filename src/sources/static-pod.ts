@@ -122,13 +122,13 @@ export function componentsOfManifest(doc: ParsedDocument, file: string, host: st
 const MANIFEST_FILE = /\.(ya?ml|json)$/;
 
 /** Every component in a manifest directory; unparsable manifests become problems. */
-export async function readManifestDir(ctx: NodeContext, dir: string): Promise<Component[]> {
+export function readManifestDir(ctx: NodeContext, dir: string): Component[] {
   const out: Component[] = [];
-  for (const name of (await listDir(ctx, dir, { practice: 'tls' })) ?? []) {
+  for (const name of (listDir(ctx, dir, { practice: 'tls' })) ?? []) {
     if (!MANIFEST_FILE.test(name)) continue;
     const file = `${dir}/${name}`;
     const about = { practice: name.includes('etcd') ? ('etcd' as const) : ('tls' as const), component: name.replace(MANIFEST_FILE, '') };
-    const text = await readText(ctx, file, about);
+    const text = readText(ctx, file, about);
     if (text === undefined) continue;
     const parsed = parseDocuments(text);
     if (!parsed.ok) {

@@ -160,12 +160,12 @@ export interface ServiceUnit {
 }
 
 /** Finds and reads a service unit with its drop-ins; undefined when no unit directory has it. */
-export async function readUnit(ctx: NodeContext, name: string, about: About): Promise<ServiceUnit | undefined> {
+export function readUnit(ctx: NodeContext, name: string, about: About): ServiceUnit | undefined {
   let main: string | undefined;
   const dropIns = new Map<string, string>();
   for (const dir of UNIT_DIRS) {
-    if (!main && (await listDir(ctx, dir))?.includes(name)) main = `${dir}/${name}`;
-    for (const f of (await listDir(ctx, `${dir}/${name}.d`)) ?? []) {
+    if (!main && (listDir(ctx, dir))?.includes(name)) main = `${dir}/${name}`;
+    for (const f of (listDir(ctx, `${dir}/${name}.d`)) ?? []) {
       if (f.endsWith('.conf') && !dropIns.has(f)) dropIns.set(f, `${dir}/${name}.d/${f}`);
     }
   }
@@ -173,7 +173,7 @@ export async function readUnit(ctx: NodeContext, name: string, about: About): Pr
   if (files.length === 0) return undefined;
   const entries: UnitEntry[] = [];
   for (const f of files) {
-    const text = await readText(ctx, f, about);
+    const text = readText(ctx, f, about);
     if (text !== undefined) entries.push(...parseUnit(text, f));
   }
   return { name, file: files[0]!, files, entries };
@@ -192,7 +192,7 @@ export interface ServiceCommand {
  * The effective ExecStart of a service with its environment expanded. Environment files are read
  * from the node; a missing one is a problem unless marked optional with "-".
  */
-export async function serviceCommand(ctx: NodeContext, unit: ServiceUnit, about: About): Promise<ServiceCommand | undefined> {
+export function serviceCommand(ctx: NodeContext, unit: ServiceUnit, about: About): ServiceCommand | undefined {
   let exec: UnitEntry | undefined;
   const env: Env = {};
   let envFiles: { path: string; optional: boolean; at: UnitEntry }[] = [];
@@ -218,7 +218,7 @@ export async function serviceCommand(ctx: NodeContext, unit: ServiceUnit, about:
     // systemd.exec: settings from environment files override Environment=
     const display = toDisplay(f.path);
     const reported = ctx.problems.length;
-    const text = await readText(ctx, display, about, true);
+    const text = readText(ctx, display, about, true);
     if (text !== undefined) parseEnvFile(text, display, env);
     else if (!f.optional && ctx.problems.length === reported) addProblem(ctx, about, `${unit.name}: EnvironmentFile=${f.path} (${f.at.file}:${f.at.line}) cannot be read; systemd would refuse to start the service`, f.at.file, f.at.line);
   }

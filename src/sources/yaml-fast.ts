@@ -10,7 +10,7 @@
 import type { ParsedDocument } from './yaml-doc.js';
 
 /** Thrown to abandon the fast path. */
-const GIVE_UP = Symbol('give up');
+const GIVE_UP = new Error('yaml fast path: not understood');
 
 interface Line {
   /** 1-based */

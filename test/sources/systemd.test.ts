@@ -79,14 +79,14 @@ describe('readUnit + serviceCommand', () => {
       'etc/systemd/system/kubelet.service.d/10-a.conf': '[Service]\nEnvironment="EXTRA=--a=1" OTHER=x\n',
       'run/systemd/system/kubelet.service.d/30-c.conf': '[Service]\nEnvironment=EXTRA=--c=3\n',
     });
-    const unit = (await readUnit(ctx, 'kubelet.service', {}))!;
+    const unit = (readUnit(ctx, 'kubelet.service', {}))!;
     expect(unit.files).toEqual([
       'lib/systemd/system/kubelet.service',
       'etc/systemd/system/kubelet.service.d/10-a.conf',
       'etc/systemd/system/kubelet.service.d/20-b.conf',
       'run/systemd/system/kubelet.service.d/30-c.conf',
     ]);
-    const cmd = (await serviceCommand(ctx, unit, {}))!;
+    const cmd = (serviceCommand(ctx, unit, {}))!;
     expect(cmd.argv.map((a) => a.text)).toEqual(['/usr/bin/kubelet', '--from-etc-dropin', '--c=3']);
     expect(cmd.at).toEqual({ kind: 'unit', file: 'etc/systemd/system/kubelet.service.d/20-b.conf', line: 3 });
     expect(cmd.argv[2]!.at).toEqual({ kind: 'unit', file: 'run/systemd/system/kubelet.service.d/30-c.conf', line: 2 });
@@ -104,8 +104,8 @@ describe('readUnit + serviceCommand', () => {
       ].join('\n'),
       'etc/default/etcd': 'ETCD_NAME=from-file\nETCD_OPTS="--client-cert-auth --data-dir /d"\n',
     });
-    const unit = (await readUnit(ctx, 'etcd.service', { practice: 'etcd', component: 'etcd' }))!;
-    const cmd = (await serviceCommand(ctx, unit, { practice: 'etcd', component: 'etcd' }))!;
+    const unit = (readUnit(ctx, 'etcd.service', { practice: 'etcd', component: 'etcd' }))!;
+    const cmd = (serviceCommand(ctx, unit, { practice: 'etcd', component: 'etcd' }))!;
     expect(cmd.env.ETCD_NAME!.value).toBe('from-file');
     expect(cmd.env.ETCD_NAME!.at).toEqual({ kind: 'env', file: 'etc/default/etcd', line: 1 });
     expect(cmd.argv.map((a) => a.text)).toEqual(['/usr/bin/etcd', '--client-cert-auth', '--data-dir', '/d']);
@@ -117,12 +117,12 @@ describe('readUnit + serviceCommand', () => {
 
   it('WorkingDirectory= is kept for relative paths', async () => {
     const ctx = await ctxFor({ 'etc/systemd/system/kubelet.service': '[Service]\nWorkingDirectory=/var/lib/kubelet\nExecStart=/usr/bin/kubelet\n' });
-    const cmd = (await serviceCommand(ctx, (await readUnit(ctx, 'kubelet.service', {}))!, {}))!;
+    const cmd = (serviceCommand(ctx, (readUnit(ctx, 'kubelet.service', {}))!, {}))!;
     expect(cmd.workingDirectory).toBe('/var/lib/kubelet');
   });
 
   it('no unit at all: undefined', async () => {
     const ctx = await ctxFor({ 'etc/hostname': 'x\n' });
-    expect(await readUnit(ctx, 'kubelet.service', {})).toBeUndefined();
+    expect(readUnit(ctx, 'kubelet.service', {})).toBeUndefined();
   });
 });
