@@ -178,10 +178,45 @@ function registerRisks(rbac: Command): void {
   rbac.addCommand(cmd);
 }
 
+function registerPaths(rbac: Command): void {
+  const cmd = rbacCommand('paths', 'Privilege-escalation paths: who can become cluster-admin, through which identities, with the evidence of each hop')
+    .addOption(new Option('--to <target>', 'what to reach').choices(['cluster-admin'] as const).default('cluster-admin' as const))
+    .option('--from <subject>', 'only from this subject: User:NAME, Group:NAME, ServiceAccount:NS:NAME or system:serviceaccount:NS:NAME')
+    .option('--max-hops <n>', 'longest path to look for', '6')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json'] as const).default('text' as const));
+  cmd.action(async (o) => {
+    const { escalationPaths, formatPath, parseIdentity, describeIdentity } = await import('../rbac/paths.js');
+    const from = o.from === undefined ? undefined : parseIdentity(o.from);
+    if (o.from !== undefined && !from) throw new UsageError(`--from ${o.from}: expected User:NAME, Group:NAME, ServiceAccount:NS:NAME or system:serviceaccount:NS:NAME`);
+    const maxHops = Number(o.maxHops);
+    if (!Number.isInteger(maxHops) || maxHops < 1) throw new UsageError(`--max-hops ${o.maxHops}: expected a positive whole number`);
+    const { index } = await loadIndex(o);
+    const paths = escalationPaths(index, from ? { from, maxHops } : { maxHops });
+    if (o.format === 'json') {
+      const { describeLocation } = await import('../rbac/types.js');
+      const evidence = (d: import('../rbac/authorizer.js').Decision) =>
+        d.grant ? { binding: `${d.grant.binding.kind}/${d.grant.binding.namespace ? `${d.grant.binding.namespace}/` : ''}${d.grant.binding.name}`, role: d.grant.role ? `${d.grant.role.kind}/${d.grant.role.name}` : null, ruleIndex: d.ruleIndex ?? null, at: d.rule ? describeLocation(d.rule.at) : null } : { by: d.by ?? null };
+      const json = paths.map((p) => ({
+        from: describeIdentity(p.start),
+        to: o.to,
+        hops: p.hops.map((h) => ({ from: describeIdentity(h.from), to: describeIdentity(h.to), how: h.how, evidence: evidence(h.decision) })),
+        admin: { identity: describeIdentity(p.admin.identity), evidence: evidence(p.admin.decision) },
+      }));
+      process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    } else {
+      const out = paths.flatMap((p) => [...formatPath(p), '']);
+      process.stdout.write(paths.length ? out.join('\n') : `no escalation path to ${o.to} found${from ? ` from ${describeIdentity(from)}` : ''}\n`);
+    }
+    if (paths.length) process.exitCode = EXIT_FINDINGS;
+  });
+  rbac.addCommand(cmd);
+}
+
 export function registerRbac(program: Command): void {
   const rbac = program.command('rbac').description('RBAC analysis: can-i, who-can, matrix, risks, paths');
   registerCanI(rbac);
   registerWhoCan(rbac);
   registerMatrix(rbac);
   registerRisks(rbac);
+  registerPaths(rbac);
 }
