@@ -151,3 +151,17 @@ export async function etcdPeerProbe(e: Endpoint, ctx: ProbeContext, tls: boolean
   const meta = tls ? PROBE_FINDINGS.etcdPeerNoClientCert : PROBE_FINDINGS.etcdPeerPlaintext;
   return { endpoint: e, evidence, verdict: 'insecure', finding: { meta, detail: `${target} answered without a peer certificate` } };
 }
+
+/**
+ * The control: the range with the certificate the operator gave (--cert/--key). When etcd accepts
+ * it, the refusals above are about the certificates; when it refuses it too, they prove less.
+ */
+export async function etcdAuthorizedProbe(e: Endpoint, ctx: ProbeContext): Promise<ProbeResult | undefined> {
+  const { cert, key } = ctx.credentials;
+  if (cert === undefined || key === undefined) return undefined;
+  const at = ctx.now().toISOString();
+  const a = await countAllKeys(e, ctx, true, { cert: cert.toString(), key: key.toString(), label: 'the given --cert' });
+  const outcome = rangeOutcome(a, 'with the given --cert (control)');
+  const evidence = { kind: 'etcd-authorized', target: `https://${endpointTarget(e)}`, outcome: a.count === undefined ? `${outcome} — the other etcd results on this endpoint prove less than they seem` : outcome, at, details: rangeDetails(a) };
+  return { endpoint: e, evidence, verdict: a.count !== undefined ? 'info' : 'inconclusive' };
+}

@@ -8,7 +8,7 @@ import { compareFindings, emptyEvidence, type Finding } from '../model/finding.j
 import { mapLimit } from '../net/pool.js';
 import { apiserverAnonymousProbes, kubeletAnonymousProbe, kubeletReadOnlyProbe, metricsAnonymousProbe } from './anonymous.js';
 import type { ProbeContext, ProbeResult } from './context.js';
-import { etcdMetricsProbe, etcdNoClientCertProbe, etcdPeerProbe, etcdWrongCertProbe } from './etcd.js';
+import { etcdAuthorizedProbe, etcdMetricsProbe, etcdNoClientCertProbe, etcdPeerProbe, etcdWrongCertProbe } from './etcd.js';
 import { COMPONENT_OF, endpointTarget, expectsPlaintext, type Endpoint } from './target.js';
 import { plaintextProbe, tlsHandshakeProbe, tlsVersionsProbe } from './tls.js';
 
@@ -70,8 +70,8 @@ export async function probeEndpoint(e: Endpoint, ctx: ProbeContext): Promise<Pro
 async function etcdClientProbes(e: Endpoint, ctx: ProbeContext): Promise<ProbeResult[]> {
   const noCert = await etcdNoClientCertProbe(e, ctx, true);
   const openDoor = noCert.verdict === 'insecure';
-  const [foreign, cluster] = await Promise.all([etcdWrongCertProbe(e, ctx, 'foreign', openDoor), etcdWrongCertProbe(e, ctx, 'cluster-ca', openDoor)]);
-  return [noCert, foreign, cluster];
+  const [foreign, cluster, control] = await Promise.all([etcdWrongCertProbe(e, ctx, 'foreign', openDoor), etcdWrongCertProbe(e, ctx, 'cluster-ca', openDoor), etcdAuthorizedProbe(e, ctx)]);
+  return control ? [noCert, foreign, cluster, control] : [noCert, foreign, cluster];
 }
 
 /** Probes every endpoint (at most `concurrency` at a time); results in endpoint order. */

@@ -52,6 +52,18 @@ describe('etcd client port probes', () => {
     expect(probeFindings(results)).toEqual([]);
   });
 
+  it('with --cert/--key: a control row shows the probing path works', async () => {
+    const withCert = await probeContext({ timeoutMs: 2000, credentials: { ca: readFileSync(secure.ca!.cert), cert: readFileSync(secure.client!.cert), key: readFileSync(secure.client!.key) } });
+    const results = await probeEndpoint(parseTarget(`${secure.clientUrl}/etcd-client`), withCert);
+    const control = byKind(results, 'etcd-authorized');
+    expect(control.verdict).toBe('info');
+    expect(control.evidence.outcome).toMatch(/answered, \d+ keys readable/);
+    expect(control.evidence.details).toMatchObject({ serverVerified: true });
+    const wrong = await probeContext({ timeoutMs: 2000, credentials: { cert: readFileSync(secure.client!.cert), key: readFileSync(secure.client!.key) } });
+    const other = await probeEndpoint(parseTarget(`${sharedCa.clientUrl}/etcd-client`), wrong);
+    expect(byKind(other, 'etcd-authorized')).toMatchObject({ verdict: 'inconclusive' });
+  });
+
   it('etcd trusting the cluster CA: the cluster-signed certificate gets in (no CA separation)', async () => {
     const results = await probeEndpoint(parseTarget(`${sharedCa.clientUrl}/etcd-client`), ctx);
     expect(byKind(results, 'etcd-no-client-cert').verdict).toBe('secure');
