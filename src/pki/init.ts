@@ -2,7 +2,7 @@
  * `pki init`: a kubeadm-compatible PKI with a separate etcd CA, written all-or-nothing (into a
  * temp directory beside the target, then renamed into place).
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, chmodSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CAS, kubeadmLeaves, type CaName, type LayoutOptions, type LeafSpec } from './kubeadm.js';
 import { writePkiFiles, type PkiFile } from './files.js';
@@ -120,6 +120,7 @@ function isEmptyDir(dir: string): boolean {
 export async function initPki(o: InitOptions): Promise<InitResult> {
   const out = resolve(o.out);
   const exists = existsSync(out);
+  if (exists && !statSync(out).isDirectory()) throw new PkiExistsError(`${out} exists and is not a directory`);
   if (exists && !isEmptyDir(out) && !o.force) {
     throw new PkiExistsError(`${out} already holds files (a PKI?); refusing to overwrite it without --force`);
   }
