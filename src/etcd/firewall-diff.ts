@@ -25,6 +25,17 @@ function nftBlock(text: string): string[] {
   return out;
 }
 
+/** One logical line per statement: nft wraps long element lists over several lines. */
+function joinContinuations(lines: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const l of lines) {
+    const prev = out[out.length - 1];
+    if (prev !== undefined && prev.trimEnd().endsWith(',')) out[out.length - 1] = `${prev.trimEnd()} ${l.trim()}`;
+    else out.push(l);
+  }
+  return out;
+}
+
 function normalizeNft(l: string): string {
   return l
     .replace(/\s+# handle \d+$/, '')
@@ -43,7 +54,7 @@ function iptablesLines(text: string): string[] {
 function wanted(s: FirewallSpec, format: FirewallFormat, generated: string): string[] {
   switch (format) {
     case 'nftables':
-      return nftBlock(nftTable(s)).map(normalizeNft);
+      return joinContinuations(nftBlock(nftTable(s))).map(normalizeNft);
     case 'iptables':
       return ([4, 6] as const).flatMap((f) => [`-A INPUT ${iptablesJump(s)}`, ...iptablesChain(s, f)]);
     default:
@@ -54,7 +65,7 @@ function wanted(s: FirewallSpec, format: FirewallFormat, generated: string): str
 function inPlace(format: FirewallFormat, text: string): string[] {
   switch (format) {
     case 'nftables':
-      return nftBlock(text).map(normalizeNft);
+      return joinContinuations(nftBlock(text)).map(normalizeNft);
     case 'iptables':
       return iptablesLines(text);
     default:

@@ -83,6 +83,20 @@ function byFamily(cidrs: readonly Cidr[], family: 4 | 6): string[] {
   return cidrs.filter((c) => c.family === family).map(formatCidr);
 }
 
+/**
+ * A named set's elements as nft prints them: IPv4 two per line, IPv6 one per line, continuation
+ * lines indented with three tabs and five spaces (nftables src/expression.c calculate_delim).
+ */
+function nftElements(elements: readonly string[], family: 4 | 6): string {
+  const perLine = family === 4 ? 2 : 1;
+  let out = '';
+  elements.forEach((e, i) => {
+    if (i > 0) out += i % perLine === 0 ? ',\n\t\t\t     ' : ', ';
+    out += e;
+  });
+  return `{ ${out} }`;
+}
+
 /** The table as `nft list table inet kubeward_etcd` prints it (tabs, one element list per set). */
 export function nftTable(s: FirewallSpec): string {
   const rules = rulesOf(s);
@@ -91,7 +105,7 @@ export function nftTable(s: FirewallSpec): string {
     for (const family of [4, 6] as const) {
       const elements = byFamily(r.allowed, family);
       lines.push(`\tset ${r.name}_v${family} {`, `\t\ttype ipv${family}_addr`, '\t\tflags interval');
-      if (elements.length > 0) lines.push(`\t\telements = { ${elements.join(', ')} }`);
+      if (elements.length > 0) lines.push(`\t\telements = ${nftElements(elements, family)}`);
       lines.push('\t}', '');
     }
   }

@@ -4,7 +4,7 @@
  * in the etcd namespace, the rules applied there with nft (and iptables), and connections made from
  * the other two. Needs root and iproute2 + nftables (+ iptables); skips with a message otherwise.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +25,11 @@ const ETCD_API = '10.231.1.1';
 const API = '10.231.1.2';
 const ETCD_WRK = '10.231.2.1';
 const WRK = '10.231.2.2';
+/** IPv6 on the same links (unique local addresses, inside the namespaces only) */
+const ETCD_API6 = 'fd31:1::1';
+const API6 = 'fd31:1::2';
+const ETCD_WRK6 = 'fd31:2::1';
+const WRK6 = 'fd31:2::2';
 
 function ip(...args: string[]): void {
   execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -35,7 +40,7 @@ function inNs(ns: string, cmd: string[], input?: string): { code: number; out: s
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
 
-/** A TCP connect from inside a namespace: "open", "closed" or "filtered" (no answer within 1 s). */
+/** A TCP connect from inside a namespace (IPv4 or IPv6): "open", "closed" or "filtered" (no answer within 1 s). */
 function reach(ns: string, host: string, port: number): string {
   const script = `const s=require('net').connect(${port},'${host}');const t=setTimeout(()=>{console.log('filtered');process.exit(0)},1000);s.on('connect',()=>{console.log('open');process.exit(0)});s.on('error',(e)=>{console.log(e.code==='ECONNREFUSED'?'closed':e.code);process.exit(0)});`;
   return inNs(ns, [process.execPath, '-e', script]).out.trim();
@@ -52,30 +57,39 @@ describe.skipIf(skipReason !== '')('etcd firewall in network namespaces', () => 
   const dir = pkiDir();
   let etcd: EtcdServer | undefined;
   let spec: FirewallSpec;
+  let listener6: ChildProcess | undefined;
 
   beforeAll(async () => {
     for (const ns of Object.values(NS)) {
       ip('netns', 'add', ns);
       ip('-n', ns, 'link', 'set', 'lo', 'up');
     }
-    const link = (a: string, b: string, nsA: string, nsB: string, addrA: string, addrB: string) => {
+    const link = (a: string, b: string, nsA: string, nsB: string, addrA: string, addrB: string, addrA6: string, addrB6: string) => {
       ip('link', 'add', a, 'type', 'veth', 'peer', 'name', b);
       ip('link', 'set', a, 'netns', nsA);
       ip('link', 'set', b, 'netns', nsB);
       ip('-n', nsA, 'addr', 'add', `${addrA}/24`, 'dev', a);
       ip('-n', nsB, 'addr', 'add', `${addrB}/24`, 'dev', b);
+      // nodad: usable at once, no duplicate-address detection wait
+      ip('-n', nsA, 'addr', 'add', `${addrA6}/64`, 'dev', a, 'nodad');
+      ip('-n', nsB, 'addr', 'add', `${addrB6}/64`, 'dev', b, 'nodad');
       ip('-n', nsA, 'link', 'set', a, 'up');
       ip('-n', nsB, 'link', 'set', b, 'up');
     };
-    link(`${P}ea`, `${P}ae`, NS.etcd, NS.api, ETCD_API, API);
-    link(`${P}ew`, `${P}we`, NS.etcd, NS.wrk, ETCD_WRK, WRK);
+    link(`${P}ea`, `${P}ae`, NS.etcd, NS.api, ETCD_API, API, ETCD_API6, API6);
+    link(`${P}ew`, `${P}we`, NS.etcd, NS.wrk, ETCD_WRK, WRK, ETCD_WRK6, WRK6);
     // the worker reaches the etcd namespace's other address through its own link (delivered locally there)
     ip('-n', NS.wrk, 'route', 'add', '10.231.1.0/24', 'via', ETCD_WRK);
+    ip('-n', NS.wrk, '-6', 'route', 'add', 'fd31:1::/64', 'via', ETCD_WRK6);
+    // IPv6: a plain listener on the client port (this etcd listens on IPv4 only); the rules are per port
+    listener6 = spawn('ip', ['netns', 'exec', NS.etcd, process.execPath, '-e', `require('net').createServer((s)=>s.end()).listen(2379,'${ETCD_API6}',()=>console.log('up'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise((r) => listener6!.stdout!.once('data', r));
     etcd = await startEtcd({ mode: 'secure', dir, name: 'fw', host: ETCD_API, ports: { client: 2379, peer: 2380, metrics: 2381 }, wrap: ['ip', 'netns', 'exec', NS.etcd] });
-    spec = firewallSpec({ apiservers: [API], peers: [ETCD_API], monitoring: ['10.231.2.0/24'] });
+    spec = firewallSpec({ apiservers: [API, API6], peers: [ETCD_API, ETCD_API6], monitoring: ['10.231.2.0/24'] });
   });
 
   afterAll(async () => {
+    listener6?.kill();
     await etcd?.stop();
     for (const ns of Object.values(NS)) spawnSync('ip', ['netns', 'del', ns]);
     rmPki(dir);
@@ -84,6 +98,7 @@ describe.skipIf(skipReason !== '')('etcd firewall in network namespaces', () => 
   it('without rules, the worker reaches etcd (so it is the firewall that stops it below)', () => {
     expect(reach(NS.wrk, ETCD_API, 2379)).toBe('open');
     expect(reach(NS.api, ETCD_API, 2379)).toBe('open');
+    expect(reach(NS.wrk, ETCD_API6, 2379)).toBe('open');
   });
 
   it('nftables: 2379 unreachable from the worker, still works from the API server; 2380 peers only; metrics monitoring only', () => {
@@ -97,6 +112,8 @@ describe.skipIf(skipReason !== '')('etcd firewall in network namespaces', () => 
     expect(reach(NS.api, ETCD_API, 2380)).toBe('filtered');
     expect(reach(NS.wrk, ETCD_API, 2381)).toBe('open');
     expect(reach(NS.api, ETCD_API, 2381)).toBe('filtered');
+    expect(reach(NS.wrk, ETCD_API6, 2379)).toBe('filtered');
+    expect(reach(NS.api, ETCD_API6, 2379)).toBe('open');
   });
 
   it('nftables: applying twice gives the same ruleset, which is exactly the generated table', () => {
@@ -107,7 +124,7 @@ describe.skipIf(skipReason !== '')('etcd firewall in network namespaces', () => 
     expect(second).toBe(first);
     expect(second).toBe(nftTable(spec));
     expect(diffFirewall(spec, 'nftables', nftablesRules(spec), second).same).toBe(true);
-    const wider = firewallSpec({ apiservers: [API, '10.231.9.9'], peers: [ETCD_API], monitoring: ['10.231.2.0/24'] });
+    const wider = firewallSpec({ apiservers: [API, API6, '10.231.9.9'], peers: [ETCD_API, ETCD_API6], monitoring: ['10.231.2.0/24'] });
     const d = diffFirewall(wider, 'nftables', nftablesRules(wider), inNs(NS.etcd, ['nft', 'list', 'ruleset']).out);
     expect(d.same).toBe(false);
     expect(d.lines.filter((l) => !l.startsWith('  '))).toEqual([
@@ -125,6 +142,8 @@ describe.skipIf(skipReason !== '')('etcd firewall in network namespaces', () => 
     expect(r1.code).toBe(0);
     expect(reach(NS.wrk, ETCD_API, 2379)).toBe('filtered');
     expect(etcdVersionFrom(NS.api, etcd!)).toBe('200');
+    expect(reach(NS.wrk, ETCD_API6, 2379)).toBe('filtered');
+    expect(reach(NS.api, ETCD_API6, 2379)).toBe('open');
     const save = () => inNs(NS.etcd, ['iptables-save']).out + inNs(NS.etcd, ['ip6tables-save']).out;
     const first = save();
     expect(inNs(NS.etcd, ['sh', '-s'], script).code).toBe(0);
