@@ -41,6 +41,13 @@ export function isBooleanFlag(kind: ComponentKind | undefined, name: string): bo
   return BOOLEAN_FLAGS.common.includes(name) || (kind !== undefined && BOOLEAN_FLAGS[kind].includes(name));
 }
 
+/** strconv.ParseBool, which pflag and Go's flag use for boolean flags: "1", "t", "True"... → "true". */
+export function normalizeBool(value: string): string {
+  if (/^(1|t|T|TRUE|true|True)$/.test(value)) return 'true';
+  if (/^(0|f|F|FALSE|false|False)$/.test(value)) return 'false';
+  return value;
+}
+
 export interface ParsedFlags {
   flags: Record<string, FlagSetting>;
   positional: Arg[];
@@ -70,7 +77,9 @@ export function parseFlags(args: readonly Arg[], kind?: ComponentKind): ParsedFl
     const body = text.replace(/^--?/, '');
     const eq = body.indexOf('=');
     if (eq >= 0) {
-      record(flags, body.slice(0, eq), body.slice(eq + 1), arg.at);
+      const name = body.slice(0, eq);
+      const value = body.slice(eq + 1);
+      record(flags, name, isBooleanFlag(kind, name) ? normalizeBool(value) : value, arg.at);
       continue;
     }
     const next = args[i + 1];

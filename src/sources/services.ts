@@ -5,7 +5,7 @@
  * etc/default/etcd, etc/etcd/*.conf.yml, run/flannel/options.env).
  */
 import type { Component, ComponentKind } from '../model/control-plane.js';
-import { parseFlags } from './flags.js';
+import { isBooleanFlag, normalizeBool, parseFlags } from './flags.js';
 import { listDir, readText, type About, type NodeContext } from './node-fs.js';
 import { componentArgs } from './static-pod.js';
 import { parseEnvFile, readUnit, serviceCommand, type Env } from './systemd.js';
@@ -22,7 +22,14 @@ export const ENV_PREFIX: Partial<Record<ComponentKind, string>> = { etcd: 'ETCD_
 export function settingsEnv(kind: ComponentKind, env: Env): Env {
   const prefix = ENV_PREFIX[kind];
   if (!prefix) return {};
-  return Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith(prefix)));
+  const out: Env = {};
+  for (const [name, setting] of Object.entries(env)) {
+    if (!name.startsWith(prefix)) continue;
+    // the variable sets the flag, so a boolean flag's value reads as the flag would (etcd pkg/flags)
+    const flag = name.slice(prefix.length).toLowerCase().replace(/_/g, '-');
+    out[name] = isBooleanFlag(kind, flag) ? { ...setting, value: normalizeBool(setting.value) } : setting;
+  }
+  return out;
 }
 
 /** A component from a systemd unit, when a unit directory has `<unit>`. */

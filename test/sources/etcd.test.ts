@@ -47,7 +47,7 @@ describe('external etcd', () => {
   it('env file ETCD_* through EnvironmentFile=; flags override env', async () => {
     const { of } = await read({
       'lib/systemd/system/etcd.service': '[Service]\nEnvironmentFile=-/etc/default/%p\nExecStart=/usr/bin/etcd $DAEMON_ARGS --listen-client-urls=https://127.0.0.1:2379\n',
-      'etc/default/etcd': 'ETCD_LISTEN_CLIENT_URLS="http://0.0.0.0:2379"\nETCD_CLIENT_CERT_AUTH=false\nDAEMON_ARGS="--name=e1"\n',
+      'etc/default/etcd': 'ETCD_LISTEN_CLIENT_URLS="http://0.0.0.0:2379"\nETCD_CLIENT_CERT_AUTH=0\nDAEMON_ARGS="--name=e1"\n',
     });
     const etcd = of('etcd');
     expect(Object.keys(etcd.env).sort()).toEqual(['ETCD_CLIENT_CERT_AUTH', 'ETCD_LISTEN_CLIENT_URLS']);

@@ -17,6 +17,8 @@ describe('parseFlags: pflag semantics', () => {
     { name: 'bare boolean is true', args: ['--anonymous-auth'], want: { 'anonymous-auth': 'true' } },
     { name: 'boolean never takes the next word', args: ['--anonymous-auth', 'false'], want: { 'anonymous-auth': 'true' }, positional: ['false'] },
     { name: '--a=false', args: ['--anonymous-auth=false'], want: { 'anonymous-auth': 'false' } },
+    { name: 'booleans as strconv.ParseBool reads them', args: ['--anonymous-auth=0', '--profiling=T', '--allow-privileged=1'], want: { 'anonymous-auth': 'false', profiling: 'true', 'allow-privileged': 'true' } },
+    { name: 'non-boolean values are kept as written', args: ['--secure-port=0', '--v=1'], want: { 'secure-port': '0', v: '1' } },
     { name: 'kubelet booleans', kind: 'kubelet', args: ['--rotate-certificates', '--config', '/c.yaml'], want: { 'rotate-certificates': 'true', config: '/c.yaml' } },
     { name: 'etcd booleans (Go flag, single dash)', kind: 'etcd', args: ['-client-cert-auth', '-data-dir', '/var/lib/etcd'], want: { 'client-cert-auth': 'true', 'data-dir': '/var/lib/etcd' } },
     { name: 'repeats: last wins', args: ['--authorization-mode=AlwaysAllow', '--authorization-mode=Node,RBAC'], want: { 'authorization-mode': 'Node,RBAC' } },
