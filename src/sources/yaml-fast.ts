@@ -310,8 +310,12 @@ function jsonDocument(src: string): ParsedDocument {
       else if (ch !== ' ' && ch !== '\t' && ch !== '\r') break;
     }
   };
+  // sticky regexes read at i without copying the rest of the text
+  const STRING = /"(?:[^"\\\n]|\\.)*"/y;
+  const LITERAL = /true|false|null|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?/y;
   const string = (): string => {
-    const m = /^"(?:[^"\\\n]|\\.)*"/.exec(src.slice(i, i + 65536));
+    STRING.lastIndex = i;
+    const m = STRING.exec(src);
     if (!m) giveUp();
     i += m[0].length;
     return JSON.parse(m[0]) as string;
@@ -362,7 +366,8 @@ function jsonDocument(src: string): ParsedDocument {
       }
     }
     if (ch === '"') return string();
-    const m = /^(?:true|false|null|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)/.exec(src.slice(i, i + 64));
+    LITERAL.lastIndex = i;
+    const m = LITERAL.exec(src);
     if (!m) giveUp();
     i += m[0].length;
     return JSON.parse(m[0]) as unknown;
