@@ -132,7 +132,7 @@ export async function* readAuditBatches(inputs: readonly string[], opts: ReadAud
     };
     const problemAtValue = (message: string): void => report(valueLine, message);
     // document mode: entered when the first non-blank line does not parse alone but opens a value
-    let mode: 'undecided' | 'lines' | 'document' = 'undecided';
+    let mode = 'undecided' as 'undecided' | 'lines' | 'document';
     let doc = '';
     let docStart = 0;
     const scan: DocumentScan = { depth: 0, inString: false, escaped: false };
