@@ -101,6 +101,7 @@ export function registerPki(program: Command): void {
     .option('--only <names>', 'comma-separated leaf names, e.g. apiserver,etcd/server (default: every leaf)')
     .option('--days <n>', 'validity of the new certificates in days', positiveInt, 365)
     .option('--new-key', 'issue for a fresh key of the same kind instead of the current key', false)
+    .option('--kubeconfig <file>', 'also renew the client certificates embedded in this kubeconfig (repeatable; e.g. /etc/kubernetes/admin.conf)', collect, [] as string[])
     .option('--backup-dir <dir>', 'where the old files go (default <pki-dir>-backup-<time>, mode 0700)')
     .action(async (o) => {
       const { renewPki, RenewError } = await import('../pki/renew.js');
@@ -110,6 +111,7 @@ export function registerPki(program: Command): void {
           only: (o.only ?? '').split(',').map((s) => s.trim()).filter(Boolean),
           days: o.days,
           newKey: o.newKey,
+          kubeconfigs: o.kubeconfig,
           ...(o.backupDir ? { backupDir: o.backupDir } : {}),
         });
         for (const c of r.renewed) process.stdout.write(`renewed ${c.name} (CA ${c.ca}) until ${c.notAfter}${c.newKey ? ', new key' : ''}\n`);

@@ -7,7 +7,8 @@
 import { X509Certificate as NodeCertificate, createPublicKey } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { writePkiFiles, KEY_MODE, CERT_MODE, type PkiFile } from './files.js';
+import { parseDocument, type Document } from 'yaml';
+import { writeAtomic, writePkiFiles, KEY_MODE, CERT_MODE, type PkiFile } from './files.js';
 import { BACKDATE_MS, LEAF_DAYS, timestamp } from './init.js';
 import { certificatePem, generateKeyPair, importKeyPair, issueCertificate, x509, type KeyPair, type KeyType } from './x509.js';
 
@@ -17,6 +18,8 @@ export interface RenewOptions {
   only: string[];
   days?: number;
   newKey: boolean;
+  /** kubeconfig files whose embedded client certificates (client-certificate-data) are renewed too (admin.conf, controller-manager.conf, ...) */
+  kubeconfigs?: string[];
   backupDir?: string;
   now?: Date;
 }
@@ -71,7 +74,7 @@ function readPkiCerts(dir: string): PkiCert[] {
 }
 
 /** The CA among `cas` that signed `leaf` (name match and signature). */
-function issuerOf(leaf: PkiCert, cas: readonly PkiCert[]): PkiCert | undefined {
+function issuerOf(leaf: Pick<PkiCert, 'cert'>, cas: readonly PkiCert[]): PkiCert | undefined {
   return cas.find((ca) => leaf.cert.checkIssued(ca.cert) && leaf.cert.verify(ca.cert.publicKey));
 }
 
@@ -89,7 +92,7 @@ function spkiOf(k: ReturnType<typeof createPublicKey>): string {
 const SKI = '2.5.29.14';
 const AKI = '2.5.29.35';
 
-async function reissue(old: PkiCert, ca: { certificate: x509.X509Certificate; key: KeyPair }, key: KeyPair, notBefore: Date, notAfter: Date): Promise<x509.X509Certificate> {
+async function reissue(old: Pick<PkiCert, 'pem'>, ca: { certificate: x509.X509Certificate; key: KeyPair }, key: KeyPair, notBefore: Date, notAfter: Date): Promise<x509.X509Certificate> {
   const parsed = new x509.X509Certificate(old.pem);
   return issueCertificate({
     subject: parsed.subjectName,
@@ -99,6 +102,44 @@ async function reissue(old: PkiCert, ca: { certificate: x509.X509Certificate; ke
     notAfter,
     extensions: parsed.extensions.filter((e) => e.type !== SKI && e.type !== AKI),
   });
+}
+
+/** A client certificate embedded in a kubeconfig. */
+interface EmbeddedCert {
+  name: string;
+  file: string;
+  userIndex: number;
+  pem: string;
+  cert: NodeCertificate;
+  keyPem?: string;
+}
+
+function readEmbedded(file: string): { doc: Document; certs: EmbeddedCert[] } {
+  let doc: Document;
+  try {
+    doc = parseDocument(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new RenewError(`${file}: ${(e as Error).message}`);
+  }
+  if (doc.errors.length) throw new RenewError(`${file}: not YAML (${doc.errors[0]!.message})`);
+  const users = doc.toJS() as { users?: { name?: string; user?: Record<string, unknown> }[] } | null;
+  const certs: EmbeddedCert[] = [];
+  (users?.users ?? []).forEach((u, userIndex) => {
+    const data = u.user?.['client-certificate-data'];
+    if (typeof data !== 'string') return;
+    const pem = Buffer.from(data, 'base64').toString('utf8');
+    let cert: NodeCertificate;
+    try {
+      cert = new NodeCertificate(pem);
+    } catch (e) {
+      throw new RenewError(`${file} users[${u.name ?? userIndex}]: client-certificate-data is not a certificate (${(e as Error).message})`);
+    }
+    const key = u.user?.['client-key-data'];
+    const entry: EmbeddedCert = { name: `${file} users[${u.name ?? userIndex}]`, file, userIndex, pem, cert };
+    if (typeof key === 'string') entry.keyPem = Buffer.from(key, 'base64').toString('utf8');
+    certs.push(entry);
+  });
+  return { doc, certs };
 }
 
 function copyWithMode(from: string, to: string, mode: number): void {
@@ -116,7 +157,9 @@ export async function renewPki(o: RenewOptions): Promise<RenewResult> {
   const unknown = o.only.filter((n) => !leaves.some((l) => l.name === n));
   if (unknown.length) throw new RenewError(`no leaf certificate named ${unknown.join(', ')} in ${dir} (have: ${leaves.map((l) => l.name).join(', ') || 'none'})`);
   const selected = o.only.length ? leaves.filter((l) => o.only.includes(l.name)) : leaves;
-  if (selected.length === 0) throw new RenewError(`no leaf certificates in ${dir}`);
+  const kubeconfigs = (o.kubeconfigs ?? []).map((f) => ({ file: resolve(f), ...readEmbedded(resolve(f)) }));
+  const embedded = kubeconfigs.flatMap((k) => k.certs);
+  if (selected.length + embedded.length === 0) throw new RenewError(`no leaf certificates in ${dir}`);
 
   // check everything before writing anything
   const plan = selected.map((leaf) => {
@@ -126,6 +169,13 @@ export async function renewPki(o: RenewOptions): Promise<RenewResult> {
     if (!o.newKey && !existsSync(leaf.keyPath)) throw new RenewError(`${leaf.name}: its key ${leaf.keyPath} is missing; use --new-key to issue with a fresh key`);
     return { leaf, ca };
   });
+  const embeddedPlan = embedded.map((e) => {
+    const ca = issuerOf(e, cas);
+    if (!ca) throw new RenewError(`${e.name}: none of the CAs in ${dir} issued it; cannot renew`);
+    if (!existsSync(ca.keyPath)) throw new RenewError(`${e.name}: the key of its CA ${ca.name} (${ca.keyPath}) is missing; refusing to renew`);
+    if (!o.newKey && !e.keyPem) throw new RenewError(`${e.name}: no client-key-data; use --new-key to issue with a fresh key`);
+    return { e, ca };
+  });
 
   const now = o.now ?? new Date();
   const notBefore = new Date(now.getTime() - BACKDATE_MS);
@@ -133,13 +183,17 @@ export async function renewPki(o: RenewOptions): Promise<RenewResult> {
   const caKeys = new Map<string, { certificate: x509.X509Certificate; key: KeyPair }>();
   const files: PkiFile[] = [];
   const renewed: RenewedCertificate[] = [];
-  for (const { leaf, ca } of plan) {
+  const signerOf = async (ca: PkiCert): Promise<{ certificate: x509.X509Certificate; key: KeyPair }> => {
     let signer = caKeys.get(ca.name);
     if (!signer) {
       signer = { certificate: new x509.X509Certificate(ca.pem), key: await importKeyPair(readFileSync(ca.keyPath, 'utf8')) };
       if (spkiOf(createPublicKey(signer.key.publicPem)) !== spkiOf(ca.cert.publicKey)) throw new RenewError(`${ca.keyPath} does not match ${ca.crtPath}; refusing to renew`);
       caKeys.set(ca.name, signer);
     }
+    return signer;
+  };
+  for (const { leaf, ca } of plan) {
+    const signer = await signerOf(ca);
     const key = o.newKey ? await generateKeyPair(keyTypeLike(leaf.cert)) : await importKeyPair(readFileSync(leaf.keyPath, 'utf8'));
     if (!o.newKey && spkiOf(createPublicKey(key.publicPem)) !== spkiOf(leaf.cert.publicKey)) {
       throw new RenewError(`${leaf.keyPath} does not match ${leaf.crtPath}; use --new-key to issue with a fresh key`);
@@ -150,12 +204,28 @@ export async function renewPki(o: RenewOptions): Promise<RenewResult> {
     renewed.push({ name: leaf.name, ca: ca.name, notAfter: cert.notAfter.toISOString(), newKey: o.newKey });
   }
 
+  for (const { e, ca } of embeddedPlan) {
+    const key = o.newKey ? await generateKeyPair(keyTypeLike(e.cert)) : await importKeyPair(e.keyPem!);
+    if (!o.newKey && spkiOf(createPublicKey(key.publicPem)) !== spkiOf(e.cert.publicKey)) throw new RenewError(`${e.name}: client-key-data does not match client-certificate-data; use --new-key`);
+    const cert = await reissue(e, await signerOf(ca), key, notBefore, notAfter);
+    const doc = kubeconfigs.find((k) => k.file === e.file)!.doc;
+    doc.setIn(['users', e.userIndex, 'user', 'client-certificate-data'], Buffer.from(certificatePem(cert)).toString('base64'));
+    if (o.newKey) doc.setIn(['users', e.userIndex, 'user', 'client-key-data'], Buffer.from(key.privatePem).toString('base64'));
+    renewed.push({ name: e.name, ca: ca.name, notAfter: cert.notAfter.toISOString(), newKey: o.newKey });
+  }
+
   const backup = resolve(o.backupDir ?? join(dirname(dir), `${basename(dir)}-backup-${timestamp(now)}`));
   mkdirSync(backup, { recursive: true, mode: 0o700 });
   chmodSync(backup, 0o700);
   for (const { leaf } of plan) {
     copyWithMode(leaf.crtPath, join(backup, relative(dir, leaf.crtPath)), CERT_MODE);
     if (existsSync(leaf.keyPath)) copyWithMode(leaf.keyPath, join(backup, relative(dir, leaf.keyPath)), KEY_MODE);
+  }
+  for (const k of kubeconfigs) {
+    if (k.certs.length === 0) continue;
+    const mode = statSync(k.file).mode & 0o777;
+    copyWithMode(k.file, join(backup, 'kubeconfigs', basename(k.file)), mode);
+    writeAtomic(k.file, k.doc.toString(), mode);
   }
   writePkiFiles(dir, files);
   return { renewed, backup };

@@ -1,6 +1,6 @@
 /** `pki renew` cross-checked with the real openssl: same subject, SANs, EKUs and key; backups; refusals. */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -129,5 +129,30 @@ describe('pki renew', () => {
     expect(openssl(['verify', '-CAfile', ca.cert, join(dir, 'server.crt')])).toContain('OK');
     expect(extensions(join(dir, 'server.crt'))).toBe(oldExt);
     expect(field(join(dir, 'server.crt'), '-subject')).toBe('subject=O = lab, CN = lab-server');
+  });
+
+  it('renews client certificates embedded in kubeconfigs (admin.conf), keeping the rest of the file and its mode', async () => {
+    const dir = copyOf('kubeconfig');
+    const kc = join(work, 'kubeconfig', 'admin.conf');
+    issueCert({ cert: join(dir, 'ca.crt'), key: join(dir, 'ca.key') }, join(work, 'kubeconfig'), 'admin', { cn: 'kubernetes-admin', organizations: ['kubeadm:cluster-admins'], usage: 'client' });
+    const b64 = (f: string): string => readFileSync(join(work, 'kubeconfig', f)).toString('base64');
+    writeFileSync(kc, `apiVersion: v1\nkind: Config\n# kept\nclusters:\n- name: k\n  cluster: {server: "https://10.0.0.1:6443"}\nusers:\n- name: kubernetes-admin\n  user:\n    client-certificate-data: ${b64('admin.crt')}\n    client-key-data: ${b64('admin.key')}\n`, { mode: 0o600 });
+    const oldSerial = field(join(work, 'kubeconfig', 'admin.crt'), '-serial');
+    const r = await runCli(['pki', 'renew', '--pki-dir', dir, '--only', 'apiserver', '--kubeconfig', kc]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`renewed ${kc} users[kubernetes-admin] (CA ca)`);
+    const text = readFileSync(kc, 'utf8');
+    expect(text).toContain('# kept');
+    expect(text).toContain('server: "https://10.0.0.1:6443"');
+    const data = /client-certificate-data: (\S+)/.exec(text)![1]!;
+    const renewed = join(work, 'kubeconfig', 'renewed.crt');
+    writeFileSync(renewed, Buffer.from(data, 'base64'));
+    expect(openssl(['verify', '-CAfile', join(dir, 'ca.crt'), renewed])).toContain('OK');
+    expect(field(renewed, '-serial')).not.toBe(oldSerial);
+    expect(field(renewed, '-subject')).toBe('subject=O = kubeadm:cluster-admins, CN = kubernetes-admin');
+    expect(text).toContain(`client-key-data: ${b64('admin.key')}`);
+    expect(statSync(kc).mode & 0o777).toBe(0o600);
+    const backup = /backed up to (\S+)/.exec(r.stdout)![1]!;
+    expect(statSync(join(backup, 'kubeconfigs', 'admin.conf')).mode & 0o777).toBe(0o600);
   });
 });
