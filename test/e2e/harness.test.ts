@@ -1,5 +1,6 @@
 /** Smoke test of the e2e harness: a real v1.20.2 control plane starts, answers, encrypts, refuses anonymous. */
-import { readFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -53,5 +54,28 @@ describe('e2e harness', () => {
     expect(cluster.apiserverFlags).toContain('--anonymous-auth=true');
     const r = await httpsRequest(`${cluster.apiserverUrl}/api`, { caFile: join(cluster.pkiDir, 'ca.crt') });
     expect(r.status).toBe(403);
+  }, 300_000);
+});
+
+describe('e2e harness start failure', () => {
+  it('throws with the log tail and leaves no process behind when kube-apiserver cannot start', async () => {
+    const failure = await startCluster({ apiserverFlags: ['--no-such-flag=1'] }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(failure?.message).toMatch(/kube-apiserver exited before it was ready[\s\S]*unknown flag: --no-such-flag/);
+    const dir = /files kept in (\S+)\)/.exec(failure?.message ?? '')?.[1];
+    expect(dir).toBeDefined();
+    const stillRunning = readdirSync('/proc')
+      .filter((p) => /^\d+$/.test(p))
+      .filter((p) => {
+        try {
+          return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(dir!);
+        } catch {
+          return false;
+        }
+      });
+    expect(stillRunning).toEqual([]);
+    await rm(dir!, { recursive: true, force: true });
   });
 });

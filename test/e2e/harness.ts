@@ -188,7 +188,23 @@ async function writeSecretFile(file: string, text: string): Promise<string> {
   return file;
 }
 
+/**
+ * Starts a fresh control plane in a new temp dir. Ports are picked free just before use; when another
+ * process takes one in between ("address already in use"), the start is retried on new ports.
+ */
 export async function startCluster(opts: StartOptions = {}): Promise<Cluster> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startClusterOnce(opts);
+    } catch (e) {
+      if (attempt >= 3 || !/address already in use/.test((e as Error).message)) throw e;
+      const kept = /files kept in (\S+)\)/.exec((e as Error).message)?.[1];
+      if (kept) await rm(kept, { recursive: true, force: true });
+    }
+  }
+}
+
+async function startClusterOnce(opts: StartOptions): Promise<Cluster> {
   const bins = await k8sBinaries();
   const dir = await mkdtemp(join(tmpdir(), 'kubeward-e2e-'));
   const nodeRoot = join(dir, 'node');
