@@ -9,12 +9,8 @@ const ETCD_SECURITY = 'https://etcd.io/docs/v3.4/op-guide/security/';
 const K8S_ETCD = 'https://kubernetes.io/docs/tasks/administer-cluster/configure-upgrade-etcd/#securing-etcd-clusters';
 const KUBELET_AUTH = 'https://kubernetes.io/docs/reference/access-authn-authz/kubelet-authn-authz/';
 
-function meta(m: CheckMeta): CheckMeta {
-  return m;
-}
-
 export const PROBE_FINDINGS = {
-  etcdNoClientCert: meta({
+  etcdNoClientCert: {
     id: 'probe/etcd-no-client-cert',
     practice: 'etcd',
     severity: 'critical',
@@ -23,8 +19,8 @@ export const PROBE_FINDINGS = {
     why: 'Whoever reaches the etcd client port can read and write every object of the cluster, Secrets included: access to etcd is root on the cluster.',
     remediation: 'Run etcd with --client-cert-auth=true and --trusted-ca-file pointing at a dedicated etcd CA; give client certificates only to the API servers.',
     references: [ETCD_SECURITY, K8S_ETCD],
-  }),
-  etcdPlaintext: meta({
+  },
+  etcdPlaintext: {
     id: 'probe/etcd-plaintext',
     practice: 'etcd',
     severity: 'critical',
@@ -33,8 +29,8 @@ export const PROBE_FINDINGS = {
     why: 'Plain HTTP carries no client authentication and no encryption: anyone on the path reads cluster state and anyone who connects can change it.',
     remediation: 'Serve clients only on https:// listen URLs (--listen-client-urls, --cert-file, --key-file) with --client-cert-auth=true.',
     references: [ETCD_SECURITY],
-  }),
-  etcdForeignCa: meta({
+  },
+  etcdForeignCa: {
     id: 'probe/etcd-foreign-ca',
     practice: 'etcd',
     severity: 'critical',
@@ -43,8 +39,8 @@ export const PROBE_FINDINGS = {
     why: 'A certificate made up on the spot was accepted: client certificates are not verified against a trusted CA.',
     remediation: 'Set --client-cert-auth=true and --trusted-ca-file to the etcd CA only.',
     references: [ETCD_SECURITY],
-  }),
-  etcdTrustsClusterCa: meta({
+  },
+  etcdTrustsClusterCa: {
     id: 'probe/etcd-trusts-cluster-ca',
     practice: 'etcd',
     severity: 'critical',
@@ -53,8 +49,8 @@ export const PROBE_FINDINGS = {
     why: 'Every certificate the Kubernetes CA signs — kubelets, controllers, users, anything issued through the CSR API — opens etcd and with it every Secret, bypassing RBAC and audit.',
     remediation: 'Give etcd its own CA (kubeadm: /etc/kubernetes/pki/etcd/ca.crt) and point --trusted-ca-file and --peer-trusted-ca-file at it; reissue the API server\'s etcd client certificate from that CA.',
     references: [K8S_ETCD, 'https://kubernetes.io/docs/setup/best-practices/certificates/'],
-  }),
-  etcdMetricsExposed: meta({
+  },
+  etcdMetricsExposed: {
     id: 'probe/etcd-metrics-exposed',
     practice: 'etcd',
     severity: 'medium',
@@ -63,8 +59,8 @@ export const PROBE_FINDINGS = {
     why: 'The metrics listener needs no credentials; it tells anyone who reaches it the cluster size, key counts and health, and it is a way in for denial of service.',
     remediation: 'Bind --listen-metrics-urls to http://127.0.0.1:2381 (kubeadm default) or firewall it to the monitoring network (kubeward etcd firewall --monitoring CIDR).',
     references: ['https://etcd.io/docs/v3.4/op-guide/configuration/'],
-  }),
-  etcdPeerPlaintext: meta({
+  },
+  etcdPeerPlaintext: {
     id: 'probe/etcd-peer-plaintext',
     practice: 'etcd',
     severity: 'high',
@@ -73,8 +69,8 @@ export const PROBE_FINDINGS = {
     why: 'Raft traffic carries every write, Secrets included, in the clear; anyone who reaches the port can pose as a member.',
     remediation: 'Use https:// peer URLs with --peer-cert-file, --peer-key-file, --peer-trusted-ca-file and --peer-client-cert-auth=true.',
     references: [ETCD_SECURITY],
-  }),
-  etcdPeerNoClientCert: meta({
+  },
+  etcdPeerNoClientCert: {
     id: 'probe/etcd-peer-no-client-cert',
     practice: 'etcd',
     severity: 'high',
@@ -83,8 +79,8 @@ export const PROBE_FINDINGS = {
     why: 'Without --peer-client-cert-auth any host that reaches port 2380 can talk raft to the member.',
     remediation: 'Set --peer-client-cert-auth=true and --peer-trusted-ca-file to the etcd CA; firewall 2380 to the other members.',
     references: [ETCD_SECURITY],
-  }),
-  plaintextOnTlsPort: meta({
+  },
+  plaintextOnTlsPort: {
     id: 'probe/plaintext-port',
     practice: 'tls',
     severity: 'high',
@@ -93,8 +89,8 @@ export const PROBE_FINDINGS = {
     why: 'Credentials and data cross the network unencrypted and unauthenticated.',
     remediation: 'Serve the component only on its TLS port (--secure-port with --tls-cert-file/--tls-private-key-file) and remove insecure ports.',
     references: ['https://kubernetes.io/docs/concepts/security/controlling-access/'],
-  }),
-  tlsLegacyVersion: meta({
+  },
+  tlsLegacyVersion: {
     id: 'probe/tls-legacy-version',
     practice: 'tls',
     severity: 'medium',
@@ -103,8 +99,8 @@ export const PROBE_FINDINGS = {
     why: 'TLS 1.0 and 1.1 are deprecated (RFC 8996) and allow downgrade to weak ciphers.',
     remediation: 'Set --tls-min-version=VersionTLS12 (etcd 3.5+: --tls-min-version=TLS1.2).',
     references: ['https://www.rfc-editor.org/rfc/rfc8996'],
-  }),
-  tlsCertExpired: meta({
+  },
+  tlsCertExpired: {
     id: 'probe/tls-cert-expired',
     practice: 'tls',
     severity: 'high',
@@ -113,8 +109,8 @@ export const PROBE_FINDINGS = {
     why: 'Clients that verify refuse it; clients that keep working have stopped verifying.',
     remediation: 'Renew the serving certificate (kubeadm certs renew, or kubeward pki renew) and restart the component.',
     references: ['https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/kubeadm-certs/'],
-  }),
-  tlsCertExpiring: meta({
+  },
+  tlsCertExpiring: {
     id: 'probe/tls-cert-expiring',
     practice: 'tls',
     severity: 'medium',
@@ -123,8 +119,8 @@ export const PROBE_FINDINGS = {
     why: 'An expired serving certificate takes the component off the air for every client that verifies.',
     remediation: 'Renew the serving certificate now (kubeadm certs renew, or kubeward pki renew).',
     references: ['https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/kubeadm-certs/'],
-  }),
-  tlsUntrusted: meta({
+  },
+  tlsUntrusted: {
     id: 'probe/tls-untrusted',
     practice: 'tls',
     severity: 'medium',
@@ -133,8 +129,8 @@ export const PROBE_FINDINGS = {
     why: 'Clients configured with this CA either fail, or were set to skip verification, which lets anyone in the path impersonate the server.',
     remediation: 'Issue the serving certificate from the expected CA with the addresses clients dial as SANs.',
     references: [],
-  }),
-  apiserverAnonymous: meta({
+  },
+  apiserverAnonymous: {
     id: 'probe/apiserver-anonymous',
     practice: 'authn',
     severity: 'high',
@@ -143,8 +139,8 @@ export const PROBE_FINDINGS = {
     why: 'Anonymous requests are authenticated as system:anonymous and authorized beyond the public health and version paths; any RBAC mistake for system:unauthenticated is exposed to the network.',
     remediation: 'Set --anonymous-auth=false, or (1.32+) restrict anonymous access to health endpoints with an AuthenticationConfiguration anonymous.conditions list; remove bindings to system:anonymous and system:unauthenticated.',
     references: ['https://kubernetes.io/docs/reference/access-authn-authz/authentication/#anonymous-requests'],
-  }),
-  apiserverAnonymousAuth: meta({
+  },
+  apiserverAnonymousAuth: {
     id: 'probe/apiserver-anonymous-auth',
     practice: 'authn',
     severity: 'low',
@@ -153,8 +149,8 @@ export const PROBE_FINDINGS = {
     why: 'Anonymous authentication is on; only the authorizer stands between the network and the API.',
     remediation: 'Set --anonymous-auth=false, or limit anonymous access to health endpoints (AuthenticationConfiguration anonymous.conditions, 1.32+).',
     references: ['https://kubernetes.io/docs/reference/access-authn-authz/authentication/#anonymous-requests'],
-  }),
-  kubeletAnonymous: meta({
+  },
+  kubeletAnonymous: {
     id: 'probe/kubelet-anonymous',
     practice: 'authn',
     severity: 'critical',
@@ -163,8 +159,8 @@ export const PROBE_FINDINGS = {
     why: 'An anonymous caller can list pods and, through /exec and /run, execute commands in every container on the node.',
     remediation: 'Set authentication.anonymous.enabled=false and authorization.mode=Webhook in the kubelet config (flags --anonymous-auth=false --authorization-mode=Webhook).',
     references: [KUBELET_AUTH],
-  }),
-  kubeletAnonymousAuth: meta({
+  },
+  kubeletAnonymousAuth: {
     id: 'probe/kubelet-anonymous-auth',
     practice: 'authn',
     severity: 'low',
@@ -173,8 +169,8 @@ export const PROBE_FINDINGS = {
     why: 'Anonymous authentication is on; only the authorization webhook protects the kubelet API.',
     remediation: 'Set authentication.anonymous.enabled=false in the kubelet config.',
     references: [KUBELET_AUTH],
-  }),
-  kubeletReadOnlyPort: meta({
+  },
+  kubeletReadOnlyPort: {
     id: 'probe/kubelet-readonly-port',
     practice: 'authn',
     severity: 'high',
@@ -183,8 +179,8 @@ export const PROBE_FINDINGS = {
     why: 'The read-only port (10255) has no authentication and no TLS: pod specs, environment and node details are open to the network.',
     remediation: 'Set readOnlyPort: 0 in the kubelet config (or --read-only-port=0).',
     references: [KUBELET_AUTH],
-  }),
-  metricsAnonymous: meta({
+  },
+  metricsAnonymous: {
     id: 'probe/metrics-anonymous',
     practice: 'authn',
     severity: 'medium',
@@ -193,8 +189,8 @@ export const PROBE_FINDINGS = {
     why: 'Metrics reveal cluster internals to anyone who reaches the port; authorization is wider than intended.',
     remediation: 'Keep delegated authentication and authorization on (--authentication-kubeconfig, --authorization-kubeconfig) and bind to 127.0.0.1 (--bind-address).',
     references: ['https://kubernetes.io/docs/concepts/cluster-administration/system-metrics/'],
-  }),
-} as const;
+  },
+} as const satisfies Record<string, CheckMeta>;
 
 export type ProbeFindingKey = keyof typeof PROBE_FINDINGS;
 

@@ -50,8 +50,13 @@ export function probeRows(results: readonly ProbeResult[]): { target: string; en
 }
 
 export function probeTable(results: readonly ProbeResult[], width = 120): string {
-  const outcomeWidth = Math.max(30, width - 70);
-  const t = new Table({ head: ['target', 'endpoint', 'probe', 'verdict', 'outcome'], colWidths: [26, 19, 22, 13, outcomeWidth], wordWrap: true, style: { head: [], border: [] } });
+  const outcomeWidth = Math.max(30, width - 82);
+  const t = new Table({
+    head: ['target', 'endpoint', 'probe', 'verdict', 'outcome'],
+    colWidths: [32, 19, 26, 14, outcomeWidth],
+    wordWrap: true,
+    style: { head: [], border: [] },
+  });
   for (const r of results) t.push([r.evidence.target, r.endpoint.kind, r.evidence.kind, r.verdict, r.evidence.outcome]);
   return `${t.toString()}\n`;
 }
