@@ -82,15 +82,21 @@ export function describeNodeFile(ctx: NodeContext, path: string, kind: FileKind,
     file.error = 'unreadable';
     return file;
   }
-  switch (k) {
-    case 'pem':
-      readPem(ctx, file, text, opts);
-      break;
-    case 'entries':
-      file.entryCount = text.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.trim().startsWith('#')).length;
-      break;
-    default:
-      readStructured(ctx, file, text, k, opts);
+  try {
+    switch (k) {
+      case 'pem':
+        readPem(ctx, file, text, opts);
+        break;
+      case 'entries':
+        file.entryCount = text.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.trim().startsWith('#')).length;
+        break;
+      default:
+        readStructured(ctx, file, text, k, opts);
+    }
+  } catch (e) {
+    // content no reader expected (a document of the wrong shape): one bad file must not end the read
+    file.error = (e as Error).message;
+    addProblem(ctx, opts, `${display}${named(opts)} could not be read as ${k}: ${file.error}`, display);
   }
   return file;
 }

@@ -136,7 +136,13 @@ export function readManifestDir(ctx: NodeContext, dir: string): Component[] {
       addProblem(ctx, about, `${file}:${line ?? 1}:${col ?? 1}: ${message}`, file, line);
       continue;
     }
-    for (const doc of parsed.docs) out.push(...componentsOfManifest(doc, file, ctx.host));
+    for (const doc of parsed.docs) {
+      try {
+        out.push(...componentsOfManifest(doc, file, ctx.host));
+      } catch (e) {
+        addProblem(ctx, about, `${file}: not a pod manifest the kubelet could run: ${(e as Error).message}`, file);
+      }
+    }
   }
   return out;
 }

@@ -112,6 +112,22 @@ describe('bad input', () => {
     expect(dir.message).toContain('--tls-cert-file');
   });
 
+  it('documents of the wrong shape are read as far as they go, never thrown on', async () => {
+    const flags = ['--encryption-provider-config=/e.yaml', '--authentication-token-webhook-config-file=/w.yaml', '--audit-policy-file=/a.yaml'];
+    const { result } = await read({
+      [API]: apiserver(flags),
+      'etc/kubernetes/manifests/odd.yaml': 'kind: Pod\nspec:\n  containers: {a: 1}\n---\n- just\n- a list\n',
+      'e.yaml': 'resources: 5\n',
+      'w.yaml': '- a\n- b\n',
+      'a.yaml': 'just a string\n',
+    });
+    expect(result.host.components.map((c) => c.kind)).toEqual(['kube-apiserver']);
+    expect(result.host.files['e.yaml']?.encryptionConfig).toEqual({ resources: [] });
+    expect(result.host.files['w.yaml']?.kubeconfig).toEqual({ clusters: [], users: [], contexts: [] });
+    expect(result.host.files['a.yaml']?.document).toBe('just a string');
+    expect(result.problems).toEqual([]);
+  });
+
   it('unreadable permissions (EACCES): a problem, the rest is read', async () => {
     const flags = ['--tls-cert-file=/etc/kubernetes/pki/apiserver.crt', '--secure-port=6443'];
     const { dir } = await read({ [API]: apiserver(flags), 'etc/kubernetes/pki/apiserver.crt': { mode: 0o600, content: 'x\n' } });
