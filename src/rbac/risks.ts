@@ -59,7 +59,8 @@ function hitFor(role: Role, p: Probe, namespace: string): ProbeHit | undefined {
     const rule = role.rules[i] as SourcedRule;
     if (fixedName || rule.resourceNames.length === 0) {
       const a = probeAttributes(p, namespace, fixedName);
-      if (ruleAllows(a, rule, combinedResource(a))) return { probe: p, rule, ruleIndex: i, names: fixedName ? [fixedName] : [] };
+      // a probe that names its object asks about exactly the dangerous one: allowing it is not "limited"
+      if (ruleAllows(a, rule, combinedResource(a))) return { probe: p, rule, ruleIndex: i, names: [] };
     } else if (!limited) {
       const name = rule.resourceNames[0] ?? '';
       const a = probeAttributes(p, namespace, name);
