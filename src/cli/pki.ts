@@ -140,6 +140,10 @@ export function registerPki(program: Command): void {
           if (done === 'skipped') return;
           process.stdout.write(`${done === 'dry-run' ? `would ${v.action}` : done} ${name}: ${v.reason}\n`);
         },
+        onError: (name: string, e: Error) => {
+          const code = (e as { code?: number }).code;
+          process.stderr.write(`kubeward: CSR ${name}: ${code ? `HTTP ${code} from the API server` : e.message}\n`);
+        },
       };
       try {
         if (!o.watch) return await approveOnce(opts);

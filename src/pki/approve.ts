@@ -12,6 +12,8 @@ export interface ApproveOptions {
   dryRun: boolean;
   /** called for every CSR judged (also skipped ones) */
   onVerdict: (name: string, verdict: Verdict, done: 'approved' | 'denied' | 'dry-run' | 'skipped') => void;
+  /** while watching: a CSR that could not be judged or recorded (the watch goes on) */
+  onError: (name: string, error: Error) => void;
 }
 
 interface Clients {
@@ -100,7 +102,7 @@ export async function approveWatching(o: ApproveOptions, signal: AbortSignal): P
           {},
           (type: string, obj: V1CertificateSigningRequest) => {
             if (type !== 'ADDED' && type !== 'MODIFIED') return;
-            queue = queue.then(() => handle(c, obj, o)).catch((e: unknown) => o.onVerdict(obj.metadata?.name ?? '', { action: 'skip', reason: `error: ${(e as Error).message}` }, 'skipped'));
+            queue = queue.then(() => handle(c, obj, o)).catch((e: unknown) => o.onError(obj.metadata?.name ?? '', e as Error));
           },
           (err: unknown) => (err && !signal.aborted ? reject(err as Error) : resolve()),
         )
