@@ -32,6 +32,8 @@ export interface TlsProbeOptions extends TlsCredentials {
    * requires a certificate only says so after the handshake (RFC 8446 §4.4.2.4), as an alert on the next read.
    */
   confirmClientAuth?: boolean;
+  /** read the server's certificate chain (default true); the per-version handshakes skip it */
+  readChain?: boolean;
 }
 
 export interface CertSummary {
@@ -182,7 +184,7 @@ export function probeTls(o: TlsProbeOptions): Promise<TlsProbeResult> {
         const s = tls!;
         partial.protocol = s.getProtocol() ?? undefined;
         partial.cipher = s.getCipher()?.standardName;
-        partial.chain = chainOf(s.getPeerCertificate(true));
+        if (o.readChain !== false) partial.chain = chainOf(s.getPeerCertificate(true));
         if (o.ca !== undefined) {
           partial.verified = s.authorized;
           if (!s.authorized && s.authorizationError) partial.verifyError = String(s.authorizationError);
@@ -292,7 +294,7 @@ export async function probeTlsVersions(o: Omit<TlsProbeOptions, 'minVersion' | '
   const entries = await Promise.all(
     TLS_VERSIONS.map(async (v): Promise<[SecureVersion, VersionOutcome]> => {
       if (v === known) return [v, 'accepted'];
-      const r = await probeTls({ ...o, minVersion: v, maxVersion: v, ciphers: 'DEFAULT@SECLEVEL=0', confirmClientAuth: false });
+      const r = await probeTls({ ...o, minVersion: v, maxVersion: v, ciphers: 'DEFAULT@SECLEVEL=0', confirmClientAuth: false, readChain: false });
       // a server that sent its CertificateRequest had already agreed to the version
       if (r.handshake === 'ok' || r.certificateRequested) return [v, 'accepted'];
       if (r.handshake === 'local') return [v, 'not-offered-locally'];
