@@ -2,7 +2,7 @@
  * Every file a component's flags or config fields point to, and what to read from it. Paths go
  * through nodePathFor (static-pod hostPath mounts; kubelet config paths relative to the config file).
  */
-import type { Component, ComponentKind, FlagSetting } from '../model/control-plane.js';
+import type { Component, ComponentKind } from '../model/control-plane.js';
 import { flag as effectiveFlag, kubeletSetting, nodePathFor, type Effective } from '../model/effective.js';
 import type { Practice } from '../model/finding.js';
 import { describeNodeFile, type FileKind } from './files.js';
@@ -80,7 +80,8 @@ function effectiveOf(c: Component, s: FileSetting): Effective {
 
 /** The paths one setting names, as written. */
 function namedPaths(c: Component, s: FileSetting, e: Effective): string[] {
-  const values = s.repeatable && s.flag && c.flags[s.flag] ? (c.flags[s.flag] as FlagSetting).occurrences.map((o) => o.value) : [e.value ?? ''];
+  const repeated = s.repeatable && s.flag ? c.flags[s.flag] : undefined;
+  const values = repeated ? repeated.occurrences.map((o) => o.value) : [e.value ?? ''];
   const paths = s.certKeyPair ? values.flatMap((v) => v.split(':')[0]!.split(',')) : values;
   return paths.map((p) => p.trim()).filter((p) => p !== '' && p !== '-');
 }
