@@ -13,6 +13,7 @@
  * 3. Verification: every used request replayed through the RBAC evaluator against the result.
  */
 import { createHash } from 'node:crypto';
+import { Document as YamlDocument, isNode, isSeq } from 'yaml';
 import { authorizationDenied, effectiveUser, eventAttributes, eventTime, responseCode } from '../audit/attributes.js';
 import type { AuditEvent } from '../audit/read-types.js';
 import type { RbacObject } from '../model/control-plane.js';
@@ -583,5 +584,47 @@ export function verifyGenerated(usage: Usage, set: GeneratedSet, existingObjects
     const used = s ? [...s.allowed.values(), ...(opts.includeDenied ? s.denied.values() : [])] : [];
     const failures = used.filter((u) => !authorize(index, g.user, u.attributes).allowed).map((u) => u.attributes);
     return { subject: g.user.name, checked: used.length, allowed: used.length - failures.length, failures };
+  });
+}
+
+export type OutputFormat = 'yaml' | 'json';
+
+/** One generated object as text; YAML carries each rule's explanation as a comment above it. */
+function renderOne(o: RbacObject, explanations: readonly RuleExplanation[] | undefined, format: OutputFormat): string {
+  if (format === 'json') return `${JSON.stringify(o, null, 2)}\n`;
+  const doc = new YamlDocument(o);
+  const rules = doc.get('rules', true);
+  if (explanations && isSeq(rules)) rules.items.forEach((item, i) => {
+    const w = explanations[i];
+    if (w && isNode(item)) item.commentBefore = ` ${describeExplanation(w)}`;
+  });
+  return doc.toString({ lineWidth: 0 });
+}
+
+function explanationsByObject(set: GeneratedSet): Map<string, RuleExplanation[]> {
+  const m = new Map<string, RuleExplanation[]>();
+  for (const s of set.subjects) for (const r of s.roles) m.set(`${r.kind}/${r.namespace}/${r.name}`, r.rules.map((x) => x.why));
+  return m;
+}
+
+function objectKey(o: RbacObject): string {
+  return `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+}
+
+/** All generated objects as one text: multi-document YAML with comments, or a JSON `v1` List with explanation annotations. */
+export function renderGenerated(set: GeneratedSet, format: OutputFormat): string {
+  if (format === 'json') return `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: toObjects(set, { explanationAnnotations: true }) }, null, 2)}\n`;
+  const why = explanationsByObject(set);
+  return toObjects(set)
+    .map((o) => renderOne(o, why.get(objectKey(o)), format))
+    .join('---\n');
+}
+
+/** One file per object: "<kind>[-<namespace>]-<name>.<yaml|json>" with characters unsafe in file names replaced. */
+export function renderGeneratedFiles(set: GeneratedSet, format: OutputFormat): { file: string; text: string }[] {
+  const why = explanationsByObject(set);
+  return toObjects(set, { explanationAnnotations: format === 'json' }).map((o) => {
+    const parts = [o.kind.toLowerCase(), o.metadata?.namespace, o.metadata?.name].filter((x): x is string => Boolean(x));
+    return { file: `${parts.join('-').replace(/[^A-Za-z0-9._-]/g, '_')}.${format}`, text: renderOne(o, why.get(objectKey(o)), format) };
   });
 }
