@@ -212,6 +212,202 @@ function registerPaths(rbac: Command): void {
   rbac.addCommand(cmd);
 }
 
+interface AuditFlags {
+  auditLog: string[];
+  user: string[];
+  serviceaccount: string[];
+  subject: string[];
+  stages: string;
+}
+
+/** The subject flags as usernames and globs; `required` makes at least one mandatory. */
+function subjectFlags(o: AuditFlags, required: boolean): { names: string[]; globs: string[] } {
+  const names = [...o.user];
+  for (const sa of o.serviceaccount) {
+    const parts = sa.split(':');
+    if (parts.length !== 2 || !parts[0] || !parts[1]) throw new UsageError(`--serviceaccount ${JSON.stringify(sa)}: expected NAMESPACE:NAME`);
+    names.push(`system:serviceaccount:${parts[0]}:${parts[1]}`);
+  }
+  if (required && names.length === 0 && o.subject.length === 0) throw new UsageError('give the subject(s): --user NAME, --serviceaccount NS:NAME or --subject GLOB (each repeatable)');
+  return { names, globs: o.subject };
+}
+
+/** Reads the audit logs once into usage per matching subject; problems go to stderr with file:line. */
+async function readUsage(o: AuditFlags, matches: (u: string) => boolean, prefilter: string[]) {
+  if (o.auditLog.length === 0) throw new UsageError('no audit log to read: give --audit-log FILE (repeatable; "-" for stdin; .gz is detected)');
+  const { access } = await import('node:fs/promises');
+  for (const f of o.auditLog) if (f !== '-') await access(f).catch(() => Promise.reject(new InputError(`${f}: cannot read the audit log (no such file or no permission)`)));
+  const { readAuditBatches, emptyReadStats } = await import('../audit/read.js');
+  const { collectUsage } = await import('../rbac/generate.js');
+  const stats = emptyReadStats();
+  const MAX_SHOWN = 20;
+  const onProblem = (p: { file: string; line: number; message: string }): void => {
+    if (stats.problems <= MAX_SHOWN) process.stderr.write(`kubeward: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}; skipped\n`);
+  };
+  // a line that does not contain any selected username cannot be one of their events
+  const contains = prefilter.map((u) => JSON.stringify(u).slice(1, -1));
+  const usage = await collectUsage(readAuditBatches(o.auditLog, { onProblem, stats, contains }), matches, { stages: o.stages.split(',').filter(Boolean) });
+  if (stats.problems > MAX_SHOWN) process.stderr.write(`kubeward: ${stats.problems - MAX_SHOWN} more unreadable lines skipped\n`);
+  if (stats.events === 0 && stats.problems > 0) throw new InputError(`${o.auditLog.join(', ')}: no readable audit events (${stats.problems} problems)`);
+  return { usage, stats };
+}
+
+/** RBAC already in place: --existing/--rbac files, or the live cluster of --kubeconfig. */
+async function existingObjects(paths: string[], kubeconfig: string | undefined, context: string | undefined): Promise<RbacObject[]> {
+  if (kubeconfig !== undefined) {
+    const { readLiveCluster } = await import('../sources/live.js');
+    const cp = await readLiveCluster(context !== undefined ? { kubeconfig, context } : { kubeconfig });
+    for (const p of cp.problems) process.stderr.write(`kubeward: ${JSON.stringify(p)}\n`);
+    if (!cp.rbac) throw new InputError(`${kubeconfig}: could not read RBAC objects from the cluster`);
+    return cp.rbac;
+  }
+  if (paths.length === 0) return [];
+  const { readRbacFiles, RbacInputError } = await import('../rbac/load.js');
+  try {
+    return await readRbacFiles(paths);
+  } catch (e) {
+    if (e instanceof RbacInputError) throw new InputError(e.message);
+    throw e;
+  }
+}
+
+function auditCommand(name: string, description: string) {
+  return new Command(name)
+    .description(description)
+    .option('--audit-log <file>', 'audit log: JSON lines, EventList/List/array, EKS/AKS/GKE exports, gzip; "-" for stdin (repeatable)', collect, [] as string[])
+    .option('--user <name>', 'a username, exactly as the audit events show it (repeatable)', collect, [] as string[])
+    .option('--serviceaccount <ns:name>', 'a service account (repeatable)', collect, [] as string[])
+    .option('--subject <glob>', 'usernames matching this pattern, * for any text, e.g. "system:serviceaccount:ci:*" (repeatable)', collect, [] as string[])
+    .option('--stages <list>', 'audit stages to learn from (events without a stage are always used)', 'ResponseComplete,ResponseStarted')
+    .option('--kubeconfig <file>', 'read the existing RBAC from this live cluster')
+    .option('--context <name>', 'kubeconfig context');
+}
+
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const { rename, writeFile } = await import('node:fs/promises');
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, text);
+  await rename(tmp, path);
+}
+
+function registerGenerate(rbac: Command): void {
+  const cmd = auditCommand('generate', 'Least-privilege Roles/ClusterRoles and bindings from what subjects did in audit logs (audit2rbac done right)')
+    .option('--existing <path>', 'RBAC already granted (file or folder; repeatable): requests it allows are not generated', collect, [] as string[])
+    .option('--include-denied', 'also grant requests the authorizer denied (403)')
+    .option('--expand-verbs', 'add the verbs clients usually need next (list/watch → get,list,watch; update/patch → get,patch,update)')
+    .option('--expand-namespaces', 'an operation seen in two or more namespaces is granted in every namespace')
+    .option('--expand-names', 'never restrict rules to the object names seen')
+    .option('--names-threshold <n>', 'restrict a rule to the names seen when there are at most this many', '5')
+    .option('--name-prefix <prefix>', 'generated object names: PREFIX + username', 'kubeward:')
+    .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json'] as const).default('yaml' as const))
+    .option('--out-dir <dir>', 'write one file per object into this folder instead of stdout')
+    .option('--verify', 'replay every used request through the RBAC evaluator against the result; exit 1 unless 100% are allowed');
+  cmd.action(async (o) => {
+    const { names, globs } = subjectFlags(o, true);
+    const threshold = Number(o.namesThreshold);
+    if (!Number.isInteger(threshold) || threshold < 0) throw new UsageError(`--names-threshold ${o.namesThreshold}: expected a whole number`);
+    const gen = await import('../rbac/generate.js');
+    const existing = await existingObjects(o.existing, o.kubeconfig, o.context);
+    const { usage, stats } = await readUsage(o, gen.subjectMatcher(names, globs), globs.length ? [] : names);
+    const set = gen.generateRbac(usage, {
+      expandVerbs: Boolean(o.expandVerbs),
+      expandNamespaces: Boolean(o.expandNamespaces),
+      expandNames: Boolean(o.expandNames),
+      namesThreshold: threshold,
+      includeDenied: Boolean(o.includeDenied),
+      existing: gen.existingIndex(existing),
+      namePrefix: o.namePrefix,
+    });
+    const { describeRequest } = await import('../rbac/request.js');
+    const err = (line: string): boolean => process.stderr.write(`${line}\n`);
+    err(`kubeward: ${stats.events} events read from ${stats.files} input(s); ${usage.events} used (skipped: ${usage.skipped.stage} other stages, ${usage.skipped.duplicate} repeated auditIDs, ${usage.skipped.unauthenticated} unauthenticated)`);
+    for (const s of set.subjects) {
+      const rules = s.roles.reduce((n, r) => n + r.rules.length, 0);
+      err(`${s.user.name}: ${rules} rules in ${s.roles.length} role(s); ${s.alreadyAllowed} request(s) already allowed by the existing RBAC`);
+      if (s.denied.length) {
+        err(`  ${s.denied.length} denied request(s) ${o.includeDenied ? 'granted (--include-denied)' : 'not granted (use --include-denied to grant them)'}:`);
+        for (const d of s.denied.slice(0, 10)) err(`    ${describeRequest(d.attributes)} (${d.stats.count}×)`);
+      }
+      for (const w of s.warnings) err(`  warning: ${w}`);
+    }
+    for (const n of names) if (!usage.subjects.has(n)) err(`kubeward: no audit events matched user ${JSON.stringify(n)}`);
+    if (set.subjects.length === 0) {
+      process.exitCode = EXIT_FINDINGS;
+      return;
+    }
+    if (o.outDir !== undefined) {
+      const { mkdir } = await import('node:fs/promises');
+      const { join } = await import('node:path');
+      await mkdir(o.outDir, { recursive: true });
+      for (const f of gen.renderGeneratedFiles(set, o.format)) await writeAtomically(join(o.outDir, f.file), f.text);
+    } else process.stdout.write(gen.renderGenerated(set, o.format));
+    if (o.verify) {
+      for (const v of gen.verifyGenerated(usage, set, existing, { includeDenied: Boolean(o.includeDenied) })) {
+        err(`verify ${v.subject}: ${v.allowed}/${v.checked} requests allowed${v.checked ? ` (${((100 * v.allowed) / v.checked).toFixed(1)}%)` : ''}`);
+        for (const f of v.failures.slice(0, 10)) err(`  not allowed: ${describeRequest(f)}`);
+        if (v.allowed < v.checked) process.exitCode = EXIT_FINDINGS;
+      }
+    }
+  });
+  rbac.addCommand(cmd);
+}
+
+function registerUnused(rbac: Command): void {
+  const cmd = auditCommand('unused', 'Rightsizing: per subject, granted rules no request in the audit logs needed, and the tightened RBAC it could have')
+    .option('--rbac <path>', 'the RBAC in place (file or folder; repeatable)', collect, [] as string[])
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json'] as const).default('text' as const));
+  cmd.action(async (o) => {
+    const { names, globs } = subjectFlags(o, false);
+    if (o.rbac.length === 0 && o.kubeconfig === undefined) throw new UsageError('give the RBAC in place: --rbac PATH or --kubeconfig FILE');
+    const objects = await existingObjects(o.rbac, o.kubeconfig, o.context);
+    const gen = await import('../rbac/generate.js');
+    const { loadRbacFromObjects } = await import('../rbac/load.js');
+    const { buildIndex } = await import('../rbac/authorizer.js');
+    const { rightsize } = await import('../rbac/unused.js');
+    const selected = names.length + globs.length > 0 ? gen.subjectMatcher(names, globs) : undefined;
+    const { usage } = await readUsage(o, selected ?? (() => true), []);
+    const index = buildIndex(loadRbacFromObjects(objects));
+    const report = rightsize(index, usage, selected ? { matches: selected } : {});
+    if (report.some((r) => r.unusedRules > 0)) process.exitCode = EXIT_FINDINGS;
+    if (o.format === 'json') {
+      const { describeLocation } = await import('../rbac/types.js');
+      const json = report.map((r) => ({
+        subject: r.user.name,
+        seen: r.seen,
+        requests: r.requests,
+        totalRules: r.totalRules,
+        unusedRules: r.unusedRules,
+        grants: r.grants.map((g) => ({
+          binding: { kind: g.binding.kind, namespace: g.binding.namespace, name: g.binding.name, at: describeLocation(g.binding.at) },
+          role: g.role ? { kind: g.role.kind, namespace: g.role.namespace, name: g.role.name } : null,
+          rules: g.rules.map((u) => ({ index: u.index, verbs: u.rule.verbs, apiGroups: u.rule.apiGroups, resources: u.rule.resources, resourceNames: u.rule.resourceNames, nonResourceURLs: u.rule.nonResourceURLs, at: describeLocation(u.rule.at), requests: u.requests })),
+        })),
+        tightened: r.tightened ? gen.toObjects({ subjects: [r.tightened] }, { explanationAnnotations: true }) : [],
+      }));
+      process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+      return;
+    }
+    const { describeRule } = await import('../rbac/rules.js');
+    const { describeObject, describeLocation } = await import('../rbac/types.js');
+    const lines: string[] = [];
+    for (const r of report) {
+      lines.push(`${r.user.name}: ${r.unusedRules} of ${r.totalRules} granted rules unused${r.seen ? ` (${r.requests} distinct requests in the log)` : ' (no request in the log)'}`);
+      for (const g of r.grants) {
+        const unused = g.rules.filter((u) => u.requests === 0);
+        if (!unused.length) continue;
+        lines.push(`  ${describeObject(g.binding)} → ${g.binding.roleRef.kind}/${g.binding.roleRef.name}${g.role ? '' : ' (missing)'}`);
+        for (const u of unused) lines.push(`    unused rule ${u.index}: ${describeRule(u.rule)}${describeLocation(u.rule.at) ? `  [${describeLocation(u.rule.at)}]` : ''}`);
+      }
+      if (r.tightened) {
+        lines.push('  tightened (what the log shows it needs):');
+        for (const role of r.tightened.roles) for (const x of role.rules) lines.push(`    ${describeObject(role)}: ${describeRule(x.rule)}`);
+      }
+    }
+    process.stdout.write(`${lines.join('\n')}\n`);
+  });
+  rbac.addCommand(cmd);
+}
+
 export function registerRbac(program: Command): void {
   const rbac = program.command('rbac').description('RBAC analysis: can-i, who-can, matrix, risks, paths');
   registerCanI(rbac);
@@ -219,4 +415,6 @@ export function registerRbac(program: Command): void {
   registerMatrix(rbac);
   registerRisks(rbac);
   registerPaths(rbac);
+  registerGenerate(rbac);
+  registerUnused(rbac);
 }
