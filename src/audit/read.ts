@@ -100,6 +100,11 @@ function isBlank(line: string): boolean {
   return true;
 }
 
+function containsAny(line: string, needles: readonly string[]): boolean {
+  for (const n of needles) if (line.includes(n)) return true;
+  return false;
+}
+
 function firstNonBlank(line: string): string {
   for (let i = 0; i < line.length; i++) {
     const c = line[i] as string;
@@ -214,23 +219,18 @@ export async function* readAuditBatches(inputs: readonly string[], opts: ReadAud
             documentLine(line, lineNo);
             return;
           }
-          valueLine = lineNo;
-          unwrapAuditValue(v, emit, problemAtValue);
+          // a JSON-lines file: the prefilter applies to this line too
+          if (needles && !containsAny(line, needles)) stats.prefiltered++;
+          else {
+            valueLine = lineNo;
+            unwrapAuditValue(v, emit, problemAtValue);
+          }
           return;
         }
       }
-      if (needles) {
-        let hit = false;
-        for (const n of needles) {
-          if (line.includes(n)) {
-            hit = true;
-            break;
-          }
-        }
-        if (!hit) {
-          if (!isBlank(line)) stats.prefiltered++;
-          return;
-        }
+      if (needles && !containsAny(line, needles)) {
+        if (!isBlank(line)) stats.prefiltered++;
+        return;
       }
       if (line.length === 0 || isBlank(line)) return;
       const no = lineNo;
