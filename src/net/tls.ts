@@ -89,6 +89,7 @@ export interface TlsProbeResult {
 const LOCAL_ERRORS = new Set(['ERR_SSL_NO_PROTOCOLS_AVAILABLE', 'ERR_SSL_NO_CIPHERS_AVAILABLE', 'ERR_SSL_NO_SUITABLE_SIGNATURE_ALGORITHM', 'ERR_TLS_INVALID_PROTOCOL_VERSION']);
 /** Alerts a server sends when it insists on a client certificate (Go sends bad_certificate; OpenSSL handshake_failure or certificate_required). */
 const CLIENT_CERT_ALERTS = /CERTIFICATE_REQUIRED|BAD_CERTIFICATE|HANDSHAKE_FAILURE|certificate_required|bad_certificate|handshake_failure/;
+const CERT_ONLY_ALERTS = /CERTIFICATE_REQUIRED|BAD_CERTIFICATE|certificate_required|bad_certificate/;
 
 /**
  * One SecureContext per distinct set of options, shared by every probe that uses it: building a
@@ -150,7 +151,9 @@ export function probeTls(o: TlsProbeOptions): Promise<TlsProbeResult> {
         const required = !presentsCert && CLIENT_CERT_ALERTS.test(c.code + c.message);
         return finish('open', 'ok', { error, clientCertificateRequired: required || undefined });
       }
-      const required = !presentsCert && (reader.flight.certificateRequest || CLIENT_CERT_ALERTS.test(c.code)) && CLIENT_CERT_ALERTS.test(c.code + (reader.flight.alert ?? ''));
+      // handshake_failure also means "no common cipher": count it only after a CertificateRequest was seen
+      const alerts = `${c.code} ${reader.flight.alert ?? ''}`;
+      const required = !presentsCert && (reader.flight.certificateRequest ? CLIENT_CERT_ALERTS.test(alerts) : CERT_ONLY_ALERTS.test(alerts));
       finish('open', 'refused', { error, ...(required ? { clientCertificateRequired: true } : {}) });
     };
     const timer = setTimeout(() => {
