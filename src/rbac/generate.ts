@@ -499,7 +499,7 @@ export interface GeneratedSet {
 export function generateRbac(usage: Usage, opts: GenerateOptions = {}): GeneratedSet {
   const existing = opts.existing ?? existingIndex();
   const subjects = [...usage.subjects.values()]
-    .filter((s) => s.allowed.size > 0 || s.denied.size > 0)
+    .filter((s) => s.allowed.size > 0 || s.denied.size > 0 || s.impersonated.size > 0)
     .sort((a, b) => a.user.name.localeCompare(b.user.name))
     .map((s) => generateForSubject(s, { ...opts, existing }));
   return { subjects };
