@@ -47,7 +47,7 @@ export function cniConfigFacts(doc: ParsedDocument, file: string): CniConfigFact
 /** Every CNI config on the node, and the etcd TLS files its plugins name. */
 export function readCniConfigs(ctx: NodeContext): CniConfigFacts[] {
   const out: CniConfigFacts[] = [];
-  for (const name of (listDir(ctx, CNI_DIR, { practice: 'tls' })) ?? []) {
+  for (const name of listDir(ctx, CNI_DIR, { practice: 'tls' }) ?? []) {
     if (!/\.(conf|conflist|json)$/.test(name)) continue;
     const file = `${CNI_DIR}/${name}`;
     const about = { practice: 'tls' as const, component: 'cni' };

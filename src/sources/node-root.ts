@@ -93,7 +93,7 @@ export async function readNodeRoot(dir: string, opts: NodeRootOptions = {}): Pro
 
   for (const c of components) readReferencedFiles(ctx, c);
   for (const d of PKI_DIRS) if (listDir(ctx, d)) describeNodeFile(ctx, d, 'directory', { practice: 'tls', recursive: true });
-  for (const n of (listDir(ctx, 'etc/kubernetes')) ?? []) if (n.endsWith('.conf')) describeNodeFile(ctx, `etc/kubernetes/${n}`, 'kubeconfig', { practice: 'tls' });
+  for (const n of listDir(ctx, 'etc/kubernetes') ?? []) if (n.endsWith('.conf')) describeNodeFile(ctx, `etc/kubernetes/${n}`, 'kubeconfig', { practice: 'tls' });
   const cni = readCniConfigs(ctx);
 
   const host: Host = { name, root: live ? 'live' : root, components, files: ctx.files, cni, addresses: addressesOf(components) };

@@ -20,7 +20,7 @@ function nulSplit(bytes: Buffer): string[] {
 /** Every control-plane process under `proc/`, as components of origin "process". */
 export function readProcesses(ctx: NodeContext): ServiceComponent[] {
   const out: ServiceComponent[] = [];
-  const pids = ((listDir(ctx, 'proc')) ?? []).filter((n) => /^\d+$/.test(n)).sort((a, b) => Number(a) - Number(b));
+  const pids = (listDir(ctx, 'proc') ?? []).filter((n) => /^\d+$/.test(n)).sort((a, b) => Number(a) - Number(b));
   for (const pid of pids) {
     const file = `proc/${pid}/cmdline`;
     const r = readBytes(ctx, file);

@@ -73,7 +73,7 @@ export function componentFromFiles(ctx: NodeContext, kind: 'etcd' | 'flanneld'):
   }
   let configFile: string | undefined;
   if (kind === 'etcd') {
-    const names = (listDir(ctx, 'etc/etcd')) ?? [];
+    const names = listDir(ctx, 'etc/etcd') ?? [];
     const yml = names.find((n) => /\.conf\.ya?ml$/.test(n)) ?? names.find((n) => /\.ya?ml$/.test(n));
     if (yml) configFile = `etc/etcd/${yml}`;
   }

@@ -124,7 +124,7 @@ const MANIFEST_FILE = /\.(ya?ml|json)$/;
 /** Every component in a manifest directory; unparsable manifests become problems. */
 export function readManifestDir(ctx: NodeContext, dir: string): Component[] {
   const out: Component[] = [];
-  for (const name of (listDir(ctx, dir, { practice: 'tls' })) ?? []) {
+  for (const name of listDir(ctx, dir, { practice: 'tls' }) ?? []) {
     if (!MANIFEST_FILE.test(name)) continue;
     const file = `${dir}/${name}`;
     const about = { practice: name.includes('etcd') ? ('etcd' as const) : ('tls' as const), component: name.replace(MANIFEST_FILE, '') };

@@ -164,8 +164,8 @@ export function readUnit(ctx: NodeContext, name: string, about: About): ServiceU
   let main: string | undefined;
   const dropIns = new Map<string, string>();
   for (const dir of UNIT_DIRS) {
-    if (!main && (listDir(ctx, dir))?.includes(name)) main = `${dir}/${name}`;
-    for (const f of (listDir(ctx, `${dir}/${name}.d`)) ?? []) {
+    if (!main && listDir(ctx, dir)?.includes(name)) main = `${dir}/${name}`;
+    for (const f of listDir(ctx, `${dir}/${name}.d`) ?? []) {
       if (f.endsWith('.conf') && !dropIns.has(f)) dropIns.set(f, `${dir}/${name}.d/${f}`);
     }
   }
