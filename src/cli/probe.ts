@@ -88,7 +88,7 @@ export function registerProbe(program: Command): void {
         .option('--timeout <ms>', 'time budget per network operation', positiveInt('--timeout'), 3000)
         .option('--concurrency <n>', 'endpoints probed at the same time', positiveInt('--concurrency'), 64)
         .option('--cacert <file>', 'CA bundle to verify servers with')
-        .option('--cert <file>', 'client certificate (PEM)')
+        .option('--cert <file>', 'client certificate (PEM) etcd should accept: a control row shows the probing path works')
         .option('--key <file>', 'client key (PEM) for --cert')
         .option('--cluster-ca-cert <file>', 'the Kubernetes cluster CA certificate: the CA-separation probe presents a certificate it signs (default: found in the node root)')
         .option('--cluster-ca-key <file>', 'the cluster CA key (used in memory to sign one short-lived probe certificate; never written)')
