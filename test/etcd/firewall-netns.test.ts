@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffFirewall } from '../../src/etcd/firewall-diff.js';
 import { firewallSpec, iptablesRules, nftablesRules, nftTable, type FirewallSpec } from '../../src/etcd/firewall.js';
 import { startEtcd, type EtcdServer } from '../helpers/etcd.js';
+import { REPO } from '../helpers/cli.js';
 import { pkiDir, rmPki } from '../helpers/openssl-pki.js';
 
 const tools = ['/usr/sbin/ip', '/usr/sbin/nft'];
@@ -131,6 +132,20 @@ describe.skipIf(skipReason !== '')('etcd firewall in network namespaces', () => 
       '- elements = { 10.231.1.1, 10.231.1.2 }',
       '+ elements = { 10.231.1.1, 10.231.1.2, 10.231.9.9 }',
     ]);
+  });
+
+  it('kubeward probe from each namespace: filtered from the worker is a result; from the API server etcd refuses strangers', () => {
+    const probe = (ns: string) => {
+      const r = inNs(ns, [process.execPath, '--import', 'tsx', `${REPO}src/cli/entry.ts`, 'probe', '--target', `${ETCD_API}:2379/etcd-client`, '--timeout', '1500', '--format', 'json']);
+      return { code: r.code, json: JSON.parse(r.out) as { findings: unknown[]; probes: { probe: string; verdict: string; details: { reach?: string } }[] } };
+    };
+    const wrk = probe(NS.wrk);
+    expect(wrk.code).toBe(0);
+    expect(wrk.json.probes).toEqual([expect.objectContaining({ probe: 'tls-handshake', verdict: 'unreachable', details: expect.objectContaining({ reach: 'filtered' }) })]);
+    const api = probe(NS.api);
+    expect(api.code).toBe(0);
+    expect(api.json.findings).toEqual([]);
+    expect(api.json.probes.find((p) => p.probe === 'etcd-no-client-cert')?.verdict).toBe('secure');
   });
 
   it.skipIf(!existsSync('/usr/sbin/iptables-restore'))('iptables: same reachability, idempotent, diff against iptables-save', () => {
