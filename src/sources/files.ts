@@ -144,12 +144,12 @@ function readKubeconfigFiles(ctx: NodeContext, file: NodeFile, opts: DescribeOpt
   const about = (field: string, line: number | undefined): DescribeOptions => ({ ...opts, flag: `${field} in ${file.path}`, at: { kind: 'file', file: file.path, ...(line ? { line } : {}) } });
   for (const c of kc.clusters) {
     if (c.certificateAuthority && c.certificateAuthority !== EMBEDDED) {
-      c.caCertificates = (describeNodeFile(ctx, resolve(c.certificateAuthority), 'pem', about('certificate-authority', c.line))).certificates ?? [];
+      c.caCertificates = describeNodeFile(ctx, resolve(c.certificateAuthority), 'pem', about('certificate-authority', c.line)).certificates ?? [];
     }
   }
   for (const u of kc.users) {
     if (u.clientCertificate && u.clientCertificate !== EMBEDDED) {
-      u.clientCertificates = (describeNodeFile(ctx, resolve(u.clientCertificate), 'pem', about('client-certificate', u.line))).certificates ?? [];
+      u.clientCertificates = describeNodeFile(ctx, resolve(u.clientCertificate), 'pem', about('client-certificate', u.line)).certificates ?? [];
     }
     if (u.clientKey && u.clientKey !== EMBEDDED) describeNodeFile(ctx, resolve(u.clientKey), 'pem', about('client-key', u.line));
   }
