@@ -176,9 +176,19 @@ function objectName(kind: string, namespace: string, name: string): string {
 export function loadRbacFromObjects(objects: readonly RbacObject[], opts: PolicyOptions = {}): RbacPolicy {
   const defaultNamespace = opts.defaultNamespace ?? 'default';
   const warnings: string[] = [];
-  const byKey = new Map<string, Role | Binding | ServiceAccount>();
-  const kinds = new Map<string, string>();
+  const roles = new Map<string, Role>();
+  const clusterRoles = new Map<string, Role>();
+  const roleBindings = new Map<string, Binding>();
+  const clusterRoleBindings = new Map<string, Binding>();
+  const serviceAccounts = new Map<string, ServiceAccount>();
+  const seen = new Set<string>();
+  const keep = <T>(m: Map<string, T>, key: string, entry: T, where: string | undefined): void => {
+    if (seen.has(key)) warnings.push(`${where ?? key}: ${key} defined again; the later definition replaces the earlier one`);
+    seen.add(key);
+    m.set(key, entry);
+  };
   for (const o of objects) {
+    if (!(RBAC_KINDS as readonly string[]).includes(o.kind)) continue;
     const meta: Record<string, unknown> = isRecord(o.metadata) ? o.metadata : {};
     const name = str(meta.name);
     const src = sources.get(o);
@@ -196,7 +206,7 @@ export function loadRbacFromObjects(objects: readonly RbacObject[], opts: Policy
     if (at.object === undefined) at.object = objectName(o.kind, namespace, name);
     const labels = stringMap(meta.labels);
     const annotations = stringMap(meta.annotations);
-    let entry: Role | Binding | ServiceAccount;
+    const key = objectName(o.kind, namespace, name);
     if (o.kind === 'Role' || o.kind === 'ClusterRole') {
       const rawRules = Array.isArray(o.rules) ? o.rules : [];
       const rules = rawRules.map((r: unknown, i) => {
@@ -209,40 +219,24 @@ export function loadRbacFromObjects(objects: readonly RbacObject[], opts: Policy
         const sels = Array.isArray(o.aggregationRule.clusterRoleSelectors) ? o.aggregationRule.clusterRoleSelectors : [];
         role.aggregationRule = { clusterRoleSelectors: sels.map(toSelector) };
       }
-      entry = role;
+      keep(o.kind === 'Role' ? roles : clusterRoles, key, role, where);
     } else if (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') {
       const ref = isRecord(o.roleRef) ? o.roleRef : {};
       const subjects = Array.isArray(o.subjects) ? o.subjects.map(toSubject) : [];
-      entry = { kind: o.kind, name, namespace, labels, annotations, roleRef: { kind: str(ref.kind), name: str(ref.name), apiGroup: str(ref.apiGroup) }, subjects, at };
+      const binding: Binding = { kind: o.kind, name, namespace, labels, annotations, roleRef: { kind: str(ref.kind), name: str(ref.name), apiGroup: str(ref.apiGroup) }, subjects, at };
+      keep(o.kind === 'RoleBinding' ? roleBindings : clusterRoleBindings, key, binding, where);
     } else if (o.kind === 'ServiceAccount') {
-      entry = { namespace, name, annotations, at };
-    } else {
-      continue;
-    }
-    const key = objectName(o.kind, namespace, name);
-    if (byKey.has(key)) warnings.push(`${where ?? key}: ${key} defined again; the later definition replaces the earlier one`);
-    byKey.set(key, entry);
-    kinds.set(key, o.kind);
-  }
-  const policy: RbacPolicy = { roles: [], clusterRoles: [], roleBindings: [], clusterRoleBindings: [], serviceAccounts: [], warnings };
-  for (const [key, entry] of byKey) {
-    switch (kinds.get(key)) {
-      case 'Role':
-        policy.roles.push(entry as Role);
-        break;
-      case 'ClusterRole':
-        policy.clusterRoles.push(entry as Role);
-        break;
-      case 'RoleBinding':
-        policy.roleBindings.push(entry as Binding);
-        break;
-      case 'ClusterRoleBinding':
-        policy.clusterRoleBindings.push(entry as Binding);
-        break;
-      default:
-        policy.serviceAccounts.push(entry as ServiceAccount);
+      keep(serviceAccounts, key, { namespace, name, annotations, at }, where);
     }
   }
+  const policy: RbacPolicy = {
+    roles: [...roles.values()],
+    clusterRoles: [...clusterRoles.values()],
+    roleBindings: [...roleBindings.values()],
+    clusterRoleBindings: [...clusterRoleBindings.values()],
+    serviceAccounts: [...serviceAccounts.values()],
+    warnings,
+  };
   const agg = aggregateClusterRoles(policy.clusterRoles);
   policy.clusterRoles = agg.clusterRoles;
   warnings.push(...agg.warnings);
