@@ -113,5 +113,96 @@ export function registerEncryption(program: Command): void {
       }),
   );
 
+  const rotate = new Command('rotate').copyInheritedSettings(program).description('staged key rotation (add second → restart → promote → restart → rewrite → verify in etcd → remove old → restart), resumable');
+  const rotateCommand = (name: 'plan' | 'apply' | 'status', description: string) =>
+    new Command(name)
+      .copyInheritedSettings(program)
+      .description(description)
+      .option('--config <file>', 'EncryptionConfiguration of one API server (repeat for every API server)', repeat)
+      .option('--state <file>', 'rotation state file (0600, no key material)', 'kubeward-rotation.json')
+      .option('--backup-dir <dir>', 'where configs are copied (0600) before each write (default: kubeward-backups next to the state file)')
+      .option('--resources <list>', 'resources to rotate, as named in EncryptionConfiguration', list)
+      .addOption(new Option('--provider <provider>', 'provider of the new key (default: the current one; aescbc when the current one is identity)').choices(PROVIDERS))
+      .option('--new-key-name <name>', 'name of the new key (default key-YYYYMMDD)')
+      .option('--kubeconfig <file>', 'kubeconfig of a cluster admin (rewrite and /readyz)')
+      .option('--context <name>', 'kubeconfig context')
+      .option('--restart-cmd <cmd>', 'shell command run once per API server after each config change (env KUBEWARD_ENCRYPTION_CONFIG, KUBEWARD_APISERVER_INDEX); then /readyz is awaited')
+      .option('--page-size <n>', 'objects per list page in the rewrite', (v) => Number(v), 250)
+      .option('--ready-timeout <s>', 'seconds to wait for /readyz after a restart', (v) => Number(v), 120)
+      .option('--etcd-endpoints <urls>', 'etcd client URLs, comma-separated (verify stage)', list)
+      .option('--etcd-cacert <file>', "CA that signed etcd's serving certificate")
+      .option('--etcd-cert <file>', 'client certificate etcd accepts')
+      .option('--etcd-key <file>', 'key for --etcd-cert')
+      .option('--etcd-prefix <prefix>', "the API server's --etcd-prefix", '/registry');
+
+  rotate.addCommand(
+    rotateCommand('plan', 'what the rotation will do from where it stands (writes nothing)').action(async (o) => {
+      const { describePlan, planRotation, readState } = await import('../encryption/rotate.js');
+      const state = readState(o.state) ?? planRotation({ configs: o.config ?? [], resources: o.resources ?? ['secrets'], ...(o.provider ? { provider: o.provider } : {}), ...(o.newKeyName ? { newKeyName: o.newKeyName } : {}) });
+      process.stdout.write(`rotation of ${state.resources.join(', ')}: ${state.from.provider}${state.from.key ? `:${state.from.key}` : ''} → ${state.to.provider}:${state.to.key ?? ''}\n${describePlan(state).map((l, i) => `${i + 1}. ${l}`).join('\n')}\n`);
+    }),
+  );
+
+  rotate.addCommand(
+    rotateCommand('apply', 'run (or resume) the rotation').action(async (o) => {
+      const { applyRotation } = await import('../encryption/rotate.js');
+      const { apiClient } = await import('../encryption/rewrite.js');
+      const { execFile } = await import('node:child_process');
+      const conn = etcdConnection(o);
+      const restartCmd = o.restartCmd;
+      const tty = process.stderr.isTTY;
+      process.noDeprecation = true;
+      const state = await asInputError(() =>
+        applyRotation({
+          configs: o.config ?? [],
+          resources: o.resources ?? ['secrets'],
+          stateFile: o.state,
+          ...(o.backupDir ? { backupDir: o.backupDir } : {}),
+          ...(o.provider ? { provider: o.provider } : {}),
+          ...(o.newKeyName ? { newKeyName: o.newKeyName } : {}),
+          ...(restartCmd
+            ? {
+                restart: (config: string, index: number) =>
+                  new Promise<void>((resolve, reject) =>
+                    execFile('sh', ['-c', restartCmd], { env: { ...process.env, KUBEWARD_ENCRYPTION_CONFIG: config, KUBEWARD_APISERVER_INDEX: String(index) } }, (e, _out, err) =>
+                      e ? reject(new InputError(`--restart-cmd failed for ${config}: ${err.trim() || e.message}`)) : resolve(),
+                    ),
+                  ),
+              }
+            : {}),
+          ...(o.kubeconfig !== undefined || restartCmd ? { api: () => apiClient(o.kubeconfig, o.context) } : {}),
+          ...(conn ? { etcd: { conn, prefix: o.etcdPrefix } } : {}),
+          readyTimeoutMs: o.readyTimeout * 1000,
+          pageSize: o.pageSize,
+          log: (line: string) => process.stderr.write(`kubeward: ${line}\n`),
+          ...(tty ? { onRewriteProgress: (r: string, p: { rewritten: number }) => process.stderr.write(`\r${r}: ${p.rewritten} rewritten`) } : {}),
+        }),
+      );
+      process.stdout.write(`stage: ${state.stage}${state.restartPending ? ' (waiting for the API servers to restart)' : ''}\n`);
+    }),
+  );
+
+  rotate.addCommand(
+    rotateCommand('status', 'where the rotation stands; with --etcd-* also how many objects are on the old and the new key').action(async (o) => {
+      const { describePlan, readState } = await import('../encryption/rotate.js');
+      const state = readState(o.state);
+      if (!state) throw new InputError(`${o.state}: no rotation state (run "rotate apply" to start one)`);
+      const lines = [`stage: ${state.stage}${state.restartPending ? ' (waiting for the API servers to restart)' : ''}`, `from ${state.from.provider}${state.from.key ? `:${state.from.key}` : ''} to ${state.to.provider}:${state.to.key ?? ''}`];
+      for (const [r, p] of Object.entries(state.rewrite)) lines.push(`rewrite ${r}: ${p.rewritten} rewritten, ${p.conflicts} conflict(s)${p.after ? `, last ${p.after}` : ''}`);
+      const conn = etcdConnection(o);
+      if (conn) {
+        const { countOn, encryptionStatus } = await import('../encryption/status.js');
+        process.noDeprecation = true;
+        const s = await asInputError(() => encryptionStatus({ conn, resources: state.resources, prefix: o.etcdPrefix }));
+        const on = (k: { provider: string; key?: string }) => countOn(s, k.provider as 'identity', k.key);
+        lines.push(`etcd: ${on(state.from)} object(s) on the old, ${on(state.to)} on the new`);
+      }
+      lines.push(...describePlan(state).map((l) => `next: ${l}`));
+      process.stdout.write(`${lines.join('\n')}\n`);
+      process.exitCode = state.stage === 'done' ? EXIT_OK : EXIT_FINDINGS;
+    }),
+  );
+  enc.addCommand(rotate);
+
   program.addCommand(enc);
 }
