@@ -11,7 +11,8 @@ import { InputError, UsageError } from './errors.js';
 
 /** Every format `scan --format` accepts; `html` is rendered by src/report/html/ (see the hook in the scan action). */
 const FORMATS = ['text', 'json', 'sarif', 'junit', 'html'] as const;
-const GRAPH_FORMATS = ['text', 'json'] as const;
+/** Kept here (not imported from src/report/graph-formats.ts) so `--help` loads no renderer. */
+const GRAPH_FORMATS = ['text', 'json', 'dot', 'mermaid', 'svg'] as const;
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
@@ -26,7 +27,7 @@ function collectPractice(value: string, previous: Practice[] | undefined): Pract
  * A command with the inputs every cluster-reading command takes (shared/spec/README.md "Inputs").
  * It inherits the program's settings (exitOverride: errors become exit 2 in main.ts, not process.exit).
  */
-function commandWithInputs(program: Command, name: string, description: string) {
+export function commandWithInputs(program: Command, name: string, description: string) {
   return new Command(name)
     .copyInheritedSettings(program)
     .description(description)
@@ -48,7 +49,7 @@ interface InputFlags {
 }
 
 /** The inputs the user gave; with none, the node itself (`--node-root /`) when it is a control-plane node. */
-async function inputsFrom(o: InputFlags): Promise<ScanInputs> {
+export async function inputsFrom(o: InputFlags): Promise<ScanInputs> {
   const inputs: ScanInputs = { nodeRoots: o.nodeRoot ?? [], snapshots: o.snapshot ?? [], rbac: o.rbac ?? [] };
   if (o.kubeconfig !== undefined) inputs.kubeconfig = o.kubeconfig;
   if (o.context !== undefined) inputs.context = o.context;
@@ -68,7 +69,7 @@ async function inputsFrom(o: InputFlags): Promise<ScanInputs> {
 }
 
 /** Reads the inputs; tells each problem on stderr; exit 2 (InputError) only when nothing at all could be read. */
-async function load(inputs: ScanInputs): Promise<ControlPlane> {
+export async function load(inputs: ScanInputs): Promise<ControlPlane> {
   const { loadControlPlane, nothingRead } = await import('../scan.js');
   const { printable } = await import('../report/text.js');
   const cp = await loadControlPlane(inputs);
@@ -96,7 +97,7 @@ export async function writeAtomically(path: string, text: string): Promise<void>
   }
 }
 
-async function emit(text: string, output: string | undefined): Promise<void> {
+export async function emit(text: string, output: string | undefined): Promise<void> {
   if (output === undefined) process.stdout.write(text);
   else await writeAtomically(output, text);
 }
@@ -109,18 +110,19 @@ export function registerScan(program: Command): void {
       .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(SEVERITIES).default('high' as const))
       .option('--practice <practice>', `only the checks of this practice (repeatable): ${PRACTICES.join(', ')}`, collectPractice)
       .action(async (o) => {
-        if (o.format === 'html') {
-          // Hook for the HTML report: replace this error with a call into src/report/html/ once it exists.
-          throw new UsageError('--format html is not available yet (the HTML report is still to come); use text, json, sarif or junit');
-        }
         const inputs = await inputsFrom(o);
         const cp = await load(inputs);
         const { checksFor, scanControlPlane } = await import('../scan.js');
         const { render } = await import('../report/index.js');
         const checks = checksFor(o.practice ?? []);
         const result = scanControlPlane(cp, { failOn: o.failOn, checks });
-        const color = o.output === undefined && o.format === 'text' && process.stdout.isTTY && !process.env.NO_COLOR;
-        await emit(render(result, o.format, { color, rules: checks }), o.output);
+        if (o.format === 'html') {
+          const { renderHtml } = await import('../report/html/page.js');
+          await emit(renderHtml(result), o.output);
+        } else {
+          const color = o.output === undefined && o.format === 'text' && process.stdout.isTTY && !process.env.NO_COLOR;
+          await emit(render(result, o.format, { color, rules: checks }), o.output);
+        }
         process.exitCode = result.summary.failed ? 1 : 0;
       }),
   );
@@ -134,7 +136,14 @@ export function registerScan(program: Command): void {
         const { renderGraphJson, renderGraphText } = await import('../report/index.js');
         const graph = graphOf(cp);
         const color = o.output === undefined && o.format === 'text' && process.stdout.isTTY && !process.env.NO_COLOR;
-        await emit(o.format === 'json' ? renderGraphJson(graph) : renderGraphText(graph, { color }), o.output);
+        let text: string;
+        if (o.format === 'json') text = renderGraphJson(graph);
+        else if (o.format === 'text') text = renderGraphText(graph, { color });
+        else {
+          const { renderDot, renderMermaid, renderSvg } = await import('../report/graph-formats.js');
+          text = o.format === 'dot' ? renderDot(graph) : o.format === 'mermaid' ? renderMermaid(graph) : await renderSvg(graph);
+        }
+        await emit(text, o.output);
         process.exitCode = 0;
       }),
   );
