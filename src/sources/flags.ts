@@ -14,12 +14,12 @@ export interface Arg {
 
 /** Boolean flags of the control-plane components (upstream options.go files); a bare one means true. */
 const BOOLEAN_FLAGS: Record<ComponentKind | 'common', readonly string[]> = {
-  common: ['profiling', 'contention-profiling', 'help', 'version', 'alsologtostderr', 'logtostderr', 'add-dir-header', 'skip-headers', 'skip-log-headers', 'one-output', 'log-json-split-stream', 'permit-port-sharing', 'permit-address-sharing', 'enable-contention-profiling'],
+  common: ['profiling', 'contention-profiling', 'help', 'version', 'alsologtostderr', 'logtostderr', 'add-dir-header', 'skip-headers', 'skip-log-headers', 'one-output', 'log-json-split-stream', 'permit-port-sharing', 'permit-address-sharing', 'enable-contention-profiling', 'disable-http2-serving'],
   'kube-apiserver': [
     'anonymous-auth', 'allow-privileged', 'enable-bootstrap-token-auth', 'service-account-lookup', 'service-account-extend-token-expiration',
     'audit-log-compress', 'audit-log-truncate-enabled', 'audit-webhook-truncate-enabled', 'audit-log-batch-throttle-enable', 'audit-webhook-batch-throttle-enable',
     'enable-aggregator-routing', 'enable-garbage-collector', 'enable-logs-handler', 'enable-priority-and-fairness', 'encryption-provider-config-automatic-reload',
-    'kubelet-https', 'watch-cache', 'cors-allow-credentials',
+    'kubelet-https', 'watch-cache', 'enable-swagger-ui',
     'oidc-use-pkce',
   ],
   'kube-controller-manager': ['use-service-account-credentials', 'allocate-node-cidrs', 'configure-cloud-routes', 'leader-elect', 'enable-hostpath-provisioner', 'enable-dynamic-provisioning', 'enable-garbage-collector', 'enable-taint-manager', 'authentication-skip-lookup', 'authentication-tolerate-lookup-failure'],
@@ -28,11 +28,13 @@ const BOOLEAN_FLAGS: Record<ComponentKind | 'common', readonly string[]> = {
     'client-cert-auth', 'peer-client-cert-auth', 'auto-tls', 'peer-auto-tls', 'enable-v2', 'enable-pprof', 'strict-reconfig-check', 'force-new-cluster',
     'debug', 'experimental-initial-corrupt-check', 'enable-grpc-gateway', 'pre-vote', 'socket-reuse-port', 'socket-reuse-address',
     'experimental-enable-distributed-tracing', 'experimental-enable-lease-checkpoint', 'experimental-memory-mlock', 'unsafe-no-fsync', 'strict-reconfig',
+    'peer-skip-client-san-verification', 'experimental-peer-skip-client-san-verification', 'enable-log-rotation',
   ],
   kubelet: [
     'anonymous-auth', 'authentication-token-webhook', 'rotate-certificates', 'rotate-server-certificates', 'fail-swap-on', 'make-iptables-util-chains', 'protect-kernel-defaults',
     'register-node', 'register-schedulable', 'serialize-image-pulls', 'enable-server', 'enable-debugging-handlers', 'enable-controller-attach-detach', 'exit-on-lock-contention',
     'cgroups-per-qos', 'kernel-memcg-notification', 'keep-terminated-pod-volumes', 'localstorage-capacity-isolation', 'seccomp-default',
+    'allow-privileged', 'containerized', 'enable-cadvisor-json-endpoints',
   ],
   flanneld: ['ip-masq', 'kube-subnet-mgr', 'iptables-forward-rules', 'version'],
 };
