@@ -38,13 +38,7 @@ export function registerPki(program: Command): void {
       const { renderInventoryJson, renderInventoryText } = await import('../pki/render.js');
       const { atOrAbove } = await import('../model/finding.js');
       const inputs = { nodeRoots: o.nodeRoot, snapshots: o.snapshot, ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}), ...(o.context ? { context: o.context } : {}) };
-      let report;
-      try {
-        report = await runInventory(inputs, { warnDays: o.warnDays });
-      } catch (e) {
-        if (o.kubeconfig !== undefined) throw new InputError(`pki inventory: ${(e as Error).message}`);
-        throw e;
-      }
+      const report = await runInventory(inputs, { warnDays: o.warnDays });
       if (report.items.length === 0 && report.problems.length > 0) throw new InputError(`pki inventory: nothing readable (${report.problems[0]!.message})`);
       process.stdout.write(o.format === 'json' ? renderInventoryJson(report) : renderInventoryText(report));
       process.exitCode = report.findings.some((f) => atOrAbove(f.severity, o.failOn)) ? 1 : 0;
@@ -141,8 +135,8 @@ export function registerPki(program: Command): void {
           process.stdout.write(`${done === 'dry-run' ? `would ${v.action}` : done} ${name}: ${v.reason}\n`);
         },
         onError: (name: string, e: Error) => {
-          const code = (e as { code?: number }).code;
-          process.stderr.write(`kubeward: CSR ${name}: ${code ? `HTTP ${code} from the API server` : e.message}\n`);
+          const code = (e as { code?: unknown }).code;
+          process.stderr.write(`kubeward: CSR ${name}: ${typeof code === 'number' ? `HTTP ${code} from the API server` : e.message}\n`);
         },
       };
       try {
@@ -151,8 +145,8 @@ export function registerPki(program: Command): void {
         for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => stop.abort());
         await approveWatching(opts, stop.signal);
       } catch (e) {
-        const code = (e as { code?: number }).code;
-        throw new InputError(`pki approve-csrs: ${code ? `HTTP ${code} from the API server` : (e as Error).message}`);
+        const code = (e as { code?: unknown }).code;
+        throw new InputError(`pki approve-csrs: ${typeof code === 'number' ? `HTTP ${code} from the API server` : (e as Error).message}`);
       }
     });
 }

@@ -52,7 +52,14 @@ export async function runInventory(inputs: InventoryInputs, o: InventoryOptions)
   const kc = await kubeconfigHost(inputs.kubeconfig);
   cp.hosts.push(kc.host);
   cp.problems.push(...kc.problems);
-  const issued = await issuedCertificates(inputs.kubeconfig, inputs.context);
+  let issued: IssuedCertificates = { items: [], ders: [], open: [] };
+  try {
+    issued = await issuedCertificates(inputs.kubeconfig, inputs.context);
+  } catch (e) {
+    // the kubeconfig's own certificates are still worth listing when the API server cannot be asked
+    const code = (e as { code?: unknown }).code;
+    cp.problems.push({ host: 'cluster', practice: 'tls', object: 'CertificateSigningRequests', message: `could not list CertificateSigningRequests: ${typeof code === 'number' ? `HTTP ${code}` : (e as Error).message}` });
+  }
   const report = inventoryOfModel(cp, o, issued);
   report.openCsrs = issued.open;
   return report;
