@@ -153,7 +153,12 @@ function registerMatrix(rbac: Command): void {
       return;
     }
     const { default: Table } = await import('cli-table3');
-    const table = new Table({ head: ['NAME', ...m.verbs.map((v) => v.toUpperCase())], style: { head: [], border: [] } });
+    const table = new Table({
+      head: ['NAME', ...m.verbs.map((v) => v.toUpperCase())],
+      style: { head: [], border: [] },
+      // one line per resource, no rule between rows
+      chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+    });
     for (const r of m.rows) table.push([r.resource, ...m.verbs.map((v) => (r.verbs[v] ? '✔' : '✖'))]);
     process.stdout.write(`${m.user.name} ${m.namespace ? `in namespace "${m.namespace}"` : 'cluster-wide'}:\n${table.toString()}\n`);
   });
@@ -368,7 +373,7 @@ function registerUnused(rbac: Command): void {
     const { usage } = await readUsage(o, selected ?? (() => true), []);
     const index = buildIndex(loadRbacFromObjects(objects));
     const report = rightsize(index, usage, selected ? { matches: selected } : {});
-    if (report.some((r) => r.unusedRules > 0)) process.exitCode = EXIT_FINDINGS;
+    if (report.some((r) => r.unusedRules > 0 || r.partlyUsedRules > 0)) process.exitCode = EXIT_FINDINGS;
     if (o.format === 'json') {
       const { describeLocation } = await import('../rbac/types.js');
       const json = report.map((r) => ({
@@ -377,10 +382,11 @@ function registerUnused(rbac: Command): void {
         requests: r.requests,
         totalRules: r.totalRules,
         unusedRules: r.unusedRules,
+        partlyUsedRules: r.partlyUsedRules,
         grants: r.grants.map((g) => ({
           binding: { kind: g.binding.kind, namespace: g.binding.namespace, name: g.binding.name, at: describeLocation(g.binding.at) },
           role: g.role ? { kind: g.role.kind, namespace: g.role.namespace, name: g.role.name } : null,
-          rules: g.rules.map((u) => ({ index: u.index, verbs: u.rule.verbs, apiGroups: u.rule.apiGroups, resources: u.rule.resources, resourceNames: u.rule.resourceNames, nonResourceURLs: u.rule.nonResourceURLs, at: describeLocation(u.rule.at), requests: u.requests })),
+          rules: g.rules.map((u) => ({ index: u.index, verbs: u.rule.verbs, apiGroups: u.rule.apiGroups, resources: u.rule.resources, resourceNames: u.rule.resourceNames, nonResourceURLs: u.rule.nonResourceURLs, at: describeLocation(u.rule.at), requests: u.requests, unusedPairs: u.unusedPairs })),
         })),
         tightened: r.tightened ? gen.toObjects({ subjects: [r.tightened] }, { explanationAnnotations: true }) : [],
       }));
@@ -391,12 +397,20 @@ function registerUnused(rbac: Command): void {
     const { describeObject, describeLocation } = await import('../rbac/types.js');
     const lines: string[] = [];
     for (const r of report) {
-      lines.push(`${r.user.name}: ${r.unusedRules} of ${r.totalRules} granted rules unused${r.seen ? ` (${r.requests} distinct requests in the log)` : ' (no request in the log)'}`);
+      lines.push(`${r.user.name}: ${r.unusedRules} of ${r.totalRules} granted rules unused, ${r.partlyUsedRules} partly used${r.seen ? ` (${r.requests} distinct requests in the log)` : ' (no request in the log)'}`);
       for (const g of r.grants) {
-        const unused = g.rules.filter((u) => u.requests === 0);
-        if (!unused.length) continue;
-        lines.push(`  ${describeObject(g.binding)} → ${g.binding.roleRef.kind}/${g.binding.roleRef.name}${g.role ? '' : ' (missing)'}`);
-        for (const u of unused) lines.push(`    unused rule ${u.index}: ${describeRule(u.rule)}${describeLocation(u.rule.at) ? `  [${describeLocation(u.rule.at)}]` : ''}`);
+        if (!g.role) {
+          lines.push(`  ${describeObject(g.binding)} → ${g.binding.roleRef.kind}/${g.binding.roleRef.name}: role not in the given RBAC, not judged`);
+          continue;
+        }
+        const loose = g.rules.filter((u) => u.requests === 0 || u.unusedPairs.length > 0);
+        if (!loose.length) continue;
+        lines.push(`  ${describeObject(g.binding)} → ${g.binding.roleRef.kind}/${g.binding.roleRef.name}`);
+        for (const u of loose) {
+          const where = describeLocation(u.rule.at) ? `  [${describeLocation(u.rule.at)}]` : '';
+          if (u.requests === 0) lines.push(`    unused rule ${u.index}: ${describeRule(u.rule)}${where}`);
+          else lines.push(`    rule ${u.index} partly used, never: ${u.unusedPairs.join(', ')}${where}`);
+        }
       }
       if (r.tightened) {
         lines.push('  tightened (what the log shows it needs):');
