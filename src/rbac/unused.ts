@@ -16,6 +16,8 @@ export interface RuleUse {
   rule: SourcedRule;
   /** distinct requests of the subject this rule allows */
   requests: number;
+  /** "verb resource" (or "verb URL") pairs the rule grants by name that no request used; wildcards are not expanded */
+  unusedPairs: string[];
 }
 
 export interface GrantUse {
@@ -33,6 +35,8 @@ export interface SubjectRightsizing {
   requests: number;
   grants: GrantUse[];
   unusedRules: number;
+  /** rules used for some but not all of the verb/resource pairs they name */
+  partlyUsedRules: number;
   totalRules: number;
   /** what it needs, from the log (undefined when it made no request) */
   tightened?: SubjectRbac;
@@ -59,12 +63,22 @@ function boundUsernames(index: RbacIndex): Map<string, Binding[]> {
 
 function ruleUse(rule: SourcedRule, index: number, binding: Binding, used: readonly UsedRequest[]): RuleUse {
   let requests = 0;
+  const usedPairs = new Set<string>();
   for (const { attributes: a } of used) {
     // a RoleBinding grants only in its namespace, and never cluster-scoped requests
     if (binding.kind === 'RoleBinding' && a.namespace !== binding.namespace) continue;
-    if (ruleAllows(a, rule, combinedResource(a))) requests++;
+    const combined = combinedResource(a);
+    if (!ruleAllows(a, rule, combined)) continue;
+    requests++;
+    usedPairs.add(`${a.verb} ${a.resourceRequest ? combined : a.path}`);
   }
-  return { index, rule, requests };
+  const targets = rule.nonResourceURLs.length ? rule.nonResourceURLs : rule.resources;
+  const unusedPairs: string[] = [];
+  for (const v of rule.verbs) {
+    if (v === '*') continue;
+    for (const t of targets) if (!t.includes('*') && !usedPairs.has(`${v} ${t}`)) unusedPairs.push(`${v} ${t}`);
+  }
+  return { index, rule, requests, unusedPairs };
 }
 
 export interface RightsizeOptions {
@@ -86,7 +100,8 @@ export function rightsize(index: RbacIndex, usage: Usage, opts: RightsizeOptions
     });
     const totalRules = grants.reduce((n, g) => n + g.rules.length, 0);
     const unusedRules = grants.reduce((n, g) => n + g.rules.filter((r) => r.requests === 0).length, 0);
-    const r: SubjectRightsizing = { user: s?.user ?? impersonatedUser(name), seen: s !== undefined, requests: used.length, grants, unusedRules, totalRules };
+    const partlyUsedRules = grants.reduce((n, g) => n + g.rules.filter((r) => r.requests > 0 && r.unusedPairs.length > 0).length, 0);
+    const r: SubjectRightsizing = { user: s?.user ?? impersonatedUser(name), seen: s !== undefined, requests: used.length, grants, unusedRules, partlyUsedRules, totalRules };
     if (s && used.length > 0) r.tightened = generateForSubject(s, { ...opts.generate, existing: defaults });
     out.push(r);
   }
