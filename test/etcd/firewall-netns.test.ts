@@ -141,7 +141,7 @@ describe.skipIf(skipReason !== '')('etcd firewall in network namespaces', () => 
     };
     const wrk = probe(NS.wrk);
     expect(wrk.code).toBe(0);
-    expect(wrk.json.probes).toEqual([expect.objectContaining({ probe: 'tls-handshake', verdict: 'unreachable', details: expect.objectContaining({ reach: 'filtered' }) })]);
+    expect(wrk.json.probes.map((p) => [p.probe, p.verdict, p.details.reach])).toEqual([['tls-handshake', 'unreachable', 'filtered']]);
     const api = probe(NS.api);
     expect(api.code).toBe(0);
     expect(api.json.findings).toEqual([]);
