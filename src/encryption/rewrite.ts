@@ -33,7 +33,11 @@ export async function apiClient(kubeconfig: string | undefined, context?: string
   const server = kc.getCurrentCluster()?.server?.replace(/\/+$/, '');
   if (!server) throw new InputError(`${what}: no cluster server in the current context`);
   const opts: RequestOptions = {};
-  await kc.applyToHTTPSOptions(opts);
+  try {
+    await kc.applyToHTTPSOptions(opts);
+  } catch (e) {
+    throw new InputError(`${what}: credentials for ${server} could not be loaded: ${(e as Error).message}`);
+  }
   const plain = server.startsWith('http:');
   const agent = plain ? undefined : new Agent({ ca: opts.ca, cert: opts.cert, key: opts.key, keepAlive: true, maxSockets: 8, ...(opts.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: opts.rejectUnauthorized }) });
   const call = (method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> =>
