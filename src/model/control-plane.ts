@@ -330,6 +330,24 @@ export interface ClusterFacts {
 /** Kubernetes RBAC objects as read (Role, ClusterRole, RoleBinding, ClusterRoleBinding), untyped here; see src/rbac. */
 export type RbacObject = Record<string, unknown> & { kind: string; metadata?: { name?: string; namespace?: string } };
 
+/** What etcd really holds for one resource (kubeward encryption status): counts and etcd key names, never values. */
+export interface EtcdResourceContents {
+  /** as named in EncryptionConfiguration: "secrets", "widgets.example.com" */
+  resource: string;
+  etcdPrefix: string;
+  total: number;
+  /** provider ("identity", "aescbc", "aesgcm", "secretbox", "kms-v1", "kms-v2", "unknown") and key (local key or KMS provider name) */
+  formats: { provider: string; key?: string; kmsKeyId?: string; count: number }[];
+  /** etcd keys of plaintext values (capped; the count is in formats) */
+  plaintextKeys: string[];
+}
+
+export interface EtcdContentsFacts {
+  endpoints: string[];
+  revision?: string;
+  resources: EtcdResourceContents[];
+}
+
 export interface ControlPlane {
   hosts: Host[];
   /** the cluster version (from --kubernetes-version, images, binaries or /version) */
@@ -341,4 +359,6 @@ export interface ControlPlane {
   partial: string[];
   /** ISO time the facts were read; checks judge certificate expiry against it (now when unset) */
   scannedAt?: string;
+  /** what etcd really holds for the encrypted resources, when read (kubeward encryption status) */
+  etcdContents?: EtcdContentsFacts;
 }
