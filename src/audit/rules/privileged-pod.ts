@@ -37,8 +37,8 @@ export function hostAccess(spec: Record<string, unknown>): string[] {
 
 /**
  * Falco's Create Privileged / Sensitive Mount / HostNetwork / HostPid / HostIPC Pod rules in one, on
- * pods and on the pod templates of workloads. Needs the body (Request level). Pods the controllers
- * create from a template are skipped: the template's author is reported instead.
+ * pods and on the pod templates of workloads. Needs the body (Request level). A pod a controller
+ * creates is reported too (it is what runs), except in kube-system, whose DaemonSets are privileged by design.
  */
 export default defineRule({
   id: 'audit/privileged-pod',
@@ -51,7 +51,9 @@ export default defineRule({
   initState: () => undefined,
   match(e) {
     const o = e.objectRef;
-    if (!o || !WORKLOADS.has(o.resource ?? '') || o.subresource || (e.verb !== 'create' && e.verb !== 'update' && e.verb !== 'patch') || isControlPlane(e)) return undefined;
+    if (!o || !WORKLOADS.has(o.resource ?? '') || o.subresource || (e.verb !== 'create' && e.verb !== 'update' && e.verb !== 'patch')) return undefined;
+    // kube-system's DaemonSets (kube-proxy, CNI) run privileged by design; elsewhere a controller's pod is reported too.
+    if (isControlPlane(e) && (o.resource !== 'pods' || o.namespace === 'kube-system')) return undefined;
     const spec = podSpecOf(o.resource ?? '', rec(e.requestObject));
     if (!spec) return undefined;
     const access = hostAccess(spec);

@@ -3,14 +3,14 @@ import { defineRule, isControlPlane, list, rec, succeeded } from './rule.js';
 const POWERFUL_VERBS = new Set(['escalate', 'bind', 'impersonate']);
 
 /**
- * A Role or ClusterRole that grants escalate, bind or impersonate, or any verb on everything: the
- * grants that let a holder raise its own privileges (audit.md §4 gaps; Falco checks only `*` on create).
+ * A Role or ClusterRole that grants escalate, bind or impersonate, exec, or wildcards: the grants that
+ * let a holder raise its own privileges (audit.md §4 gaps; Falco checks `*` and pods/exec on create only).
  */
 export default defineRule({
   id: 'audit/rbac-escalate-bind',
   severity: 'high',
-  title: 'Role granting escalate, bind, impersonate or wildcards written',
-  description: 'A Role or ClusterRole was created, updated or patched with rules that grant escalate, bind or impersonate, or `*` verbs on `*` resources: whoever is bound to it can grant itself anything.',
+  title: 'Role granting escalate, bind, impersonate, exec or wildcards written',
+  description: 'A Role or ClusterRole was created, updated or patched with rules that grant escalate, bind or impersonate (whoever is bound can grant itself anything), pods/exec or attach, or wildcards (`*` verbs, resources or API groups, which also cover every future resource).',
   remediation: 'Remove those verbs from the role unless it belongs to an approved admin; bind it to nobody else.',
   mitre: { id: 'T1098.006', name: 'Account Manipulation: Additional Container Cluster Roles' },
   needsLevel: 'Request',
@@ -24,8 +24,13 @@ export default defineRule({
       const rule = rec(r);
       const verbs = list(rule?.verbs).map(String);
       const resources = list(rule?.resources).map(String);
+      const groups = list(rule?.apiGroups).map(String);
       for (const v of verbs) if (POWERFUL_VERBS.has(v)) grants.add(v);
-      if (verbs.includes('*') && resources.includes('*')) grants.add('* on *');
+      // Falco's "ClusterRole With Wildcard" (verbs or resources) and "With Pod Exec", plus `*` apiGroups.
+      if (verbs.includes('*')) grants.add('all verbs (*)');
+      if (resources.includes('*')) grants.add('all resources (*)');
+      if (groups.includes('*')) grants.add('all API groups (*)');
+      for (const r of resources) if (r === 'pods/exec' || r === 'pods/attach' || r === 'pods/*') grants.add(r);
     }
     if (grants.size === 0) return undefined;
     return { detail: `${e.verb} of ${o.resource === 'roles' ? `Role ${o.namespace ?? ''}/` : 'ClusterRole '}${o.name ?? '?'} granting ${[...grants].join(', ')}` };
