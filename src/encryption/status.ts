@@ -8,6 +8,7 @@
  * them. Plaintext values and decrypted bytes are never kept or printed.
  */
 import type { Etcd3 } from 'etcd3';
+import type { EtcdContentsFacts } from '../model/control-plane.js';
 import { EtcdUnreachableError } from '../etcd/check.js';
 import { openEtcd, rangePages, type EtcdConnection } from '../etcd/client.js';
 import { entryOf, type EncryptionConfigFile, type KeyedProvider } from './config.js';
@@ -164,4 +165,20 @@ export async function encryptionStatus(o: StatusOptions): Promise<EncryptionStat
 /** Values on a given provider/key (e.g. the old key of a rotation), summed over resources. */
 export function countOn(status: EncryptionStatus, provider: StoredProvider, key?: string): number {
   return status.resources.reduce((n, r) => n + r.formats.filter((f) => f.provider === provider && (key === undefined || f.key === key)).reduce((m, f) => m + f.count, 0), 0);
+}
+
+/** The model's view of a status (counts and key names only), for `scan` and the checks. */
+export function etcdContentsOf(s: EncryptionStatus): EtcdContentsFacts {
+  const facts: EtcdContentsFacts = {
+    endpoints: s.endpoints,
+    resources: s.resources.map((r) => ({
+      resource: r.resource,
+      etcdPrefix: r.etcdPrefix,
+      total: r.total,
+      formats: r.formats.map(({ provider, key, kmsKeyId, count }) => ({ provider, count, ...(key !== undefined ? { key } : {}), ...(kmsKeyId !== undefined ? { kmsKeyId } : {}) })),
+      plaintextKeys: r.plaintext.keys,
+    })),
+  };
+  if (s.revision !== undefined) facts.revision = s.revision;
+  return facts;
 }
