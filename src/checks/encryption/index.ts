@@ -12,6 +12,7 @@ import certExpiry from './cert-expiry.js';
 import weakCertificates from './weak-certificates.js';
 import caReuse from './ca-reuse.js';
 import serviceAccountKeys from './service-account-keys.js';
+import etcdContents from './etcd-contents.js';
 
 export const encryptionChecks: readonly Check[] = [
   providerConfig,
@@ -27,4 +28,5 @@ export const encryptionChecks: readonly Check[] = [
   weakCertificates,
   caReuse,
   serviceAccountKeys,
+  etcdContents,
 ];
