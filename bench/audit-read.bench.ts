@@ -74,7 +74,7 @@ export async function child(mode: string, file: string): Promise<void> {
   process.stdout.write(`${JSON.stringify({ seconds: (performance.now() - t0) / 1000, events, maxRssMiB: maxRssMiB(), detail: { problems: stats.problems, lines: stats.lines } })}\n`);
 }
 
-async function main(): Promise<void> {
+function main(): void {
   const file = benchFile();
   const mb = statSync(file).size / 1e6;
   const self = fileURLToPath(import.meta.url);
@@ -90,6 +90,9 @@ async function main(): Promise<void> {
   process.stdout.write(`vs audit2rbac (~14,000 events/s here): ${(eps / 14_000).toFixed(1)}×\n`);
 }
 
-const i = process.argv.indexOf('--child');
-if (i >= 0) await child(process.argv[i + 1] as string, process.argv[i + 2] as string);
-else if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
+// generate.bench.ts imports the helpers above: only run when started as this file
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const i = process.argv.indexOf('--child');
+  if (i >= 0) await child(process.argv[i + 1] as string, process.argv[i + 2] as string);
+  else main();
+}

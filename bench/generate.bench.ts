@@ -22,7 +22,7 @@ async function generateChild(file: string): Promise<void> {
   process.stdout.write(`${JSON.stringify({ seconds: (performance.now() - t0) / 1000, events: stats.lines, maxRssMiB: maxRssMiB(), detail: { matched: usage.events, distinct: usage.subjects.get(TARGET_USER)?.allowed.size, rules, objects, verify: verify.map((v) => `${v.allowed}/${v.checked}`) } })}\n`);
 }
 
-async function main(): Promise<void> {
+function main(): void {
   const file = benchFile();
   const mb = statSync(file).size / 1e6;
   const self = fileURLToPath(import.meta.url);
@@ -44,4 +44,4 @@ if (i >= 0) {
   const file = process.argv[i + 2] as string;
   if (mode === 'generate') await generateChild(file);
   else await child(mode, file);
-} else await main();
+} else main();

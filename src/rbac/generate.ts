@@ -387,7 +387,7 @@ export function generateForSubject(s: SubjectUsage, opts: GenerateOptions = {}):
     let op = ops.get(opKey);
     if (!op) ops.set(opKey, (op = { verb: a.verb, group: a.apiGroup, resource, scopes: new Map() }));
     let names = op.scopes.get(a.namespace);
-    if (!names) op.scopes.set(a.namespace, (names = new Map()));
+    if (!names) op.scopes.set(a.namespace, (names = new Map<string, UsedRequest[]>()));
     const list = names.get(a.name);
     if (list) list.push(u);
     else names.set(a.name, [u]);

@@ -50,7 +50,7 @@ describe('rbac unused on the k8s-1.20-lab capture and its rbac.yaml', async () =
     expect(j?.tightened?.roles.length).toBeGreaterThan(0);
   });
 
-  it('a rule nobody used is unused; a subject absent from the log has no tightened role', async () => {
+  it('a rule nobody used is unused; a subject absent from the log has no tightened role', () => {
     const extra = buildIndex({
       ...policy,
       clusterRoles: [...policy.clusterRoles, { kind: 'ClusterRole', name: 'spare', namespace: '', labels: {}, annotations: {}, at: { kind: 'api' }, rules: [{ verbs: ['delete'], apiGroups: [''], resources: ['nodes'], resourceNames: [], nonResourceURLs: [], at: { kind: 'api' } }] }],
