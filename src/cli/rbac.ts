@@ -342,9 +342,9 @@ function registerGenerate(rbac: Command): void {
     }
     if (o.outDir !== undefined) {
       const { mkdir } = await import('node:fs/promises');
-      const { join } = await import('node:path');
+      const path = await import('node:path');
       await mkdir(o.outDir, { recursive: true });
-      for (const f of gen.renderGeneratedFiles(set, o.format)) await writeAtomically(join(o.outDir, f.file), f.text);
+      for (const f of gen.renderGeneratedFiles(set, o.format)) await writeAtomically(path.join(o.outDir, f.file), f.text);
     } else process.stdout.write(gen.renderGenerated(set, o.format));
     if (o.verify) {
       for (const v of gen.verifyGenerated(usage, set, existing, { includeDenied: Boolean(o.includeDenied) })) {
