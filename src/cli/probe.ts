@@ -119,7 +119,10 @@ export function registerProbe(program: Command): void {
         }
         if (endpoints.length === 0) throw new UsageError('nothing to probe: give --target host:port[/kind], or --node-root / --snapshot / --kubeconfig to take the endpoints from');
         const ctx = await contextFrom(o, clusterCaFallback);
-        const results = await runProbes(endpoints, ctx, o.concurrency);
+        const { progress } = await import('./progress.js');
+        const bar = progress('probing endpoints');
+        const results = await runProbes(endpoints, ctx, o.concurrency, (done, total) => bar.update(done, total));
+        bar.finish();
         const target = [...(o.target ?? []), ...nodeRoots, ...snapshots, ...(o.kubeconfig ? [o.kubeconfig] : [])].join(', ');
         const out = await renderProbeOutput(results, o.format, { target, failOn: o.failOn });
         process.stdout.write(out.text);

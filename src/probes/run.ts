@@ -75,8 +75,21 @@ async function etcdClientProbes(e: Endpoint, ctx: ProbeContext): Promise<ProbeRe
 }
 
 /** Probes every endpoint (at most `concurrency` at a time); results in endpoint order. */
-export async function runProbes(endpoints: readonly Endpoint[], ctx: ProbeContext, concurrency = DEFAULT_CONCURRENCY): Promise<ProbeResult[]> {
-  return (await mapLimit(dedupe(endpoints), concurrency, (e) => probeEndpoint(e, ctx))).flat();
+export async function runProbes(
+  endpoints: readonly Endpoint[],
+  ctx: ProbeContext,
+  concurrency = DEFAULT_CONCURRENCY,
+  onEndpointDone?: (done: number, total: number) => void,
+): Promise<ProbeResult[]> {
+  const all = dedupe(endpoints);
+  let done = 0;
+  return (
+    await mapLimit(all, concurrency, async (e) => {
+      const r = await probeEndpoint(e, ctx);
+      onEndpointDone?.(++done, all.length);
+      return r;
+    })
+  ).flat();
 }
 
 function dedupe(endpoints: readonly Endpoint[]): Endpoint[] {
