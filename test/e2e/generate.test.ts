@@ -5,7 +5,7 @@
  * no 403, while actions it never took are refused by the real API server, and the evaluator finds no
  * rule (or verb/resource pair) the recorded requests did not need.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { buildIndex } from '../../src/rbac/authorizer.js';
 import { collectUsage, generateRbac, renderGenerated, subjectMatcher, toObjects, verifyGenerated } from '../../src/rbac/generate.js';
 import { loadRbacFromObjects } from '../../src/rbac/load.js';
 import { rightsize } from '../../src/rbac/unused.js';
+import { runCli } from '../helpers/cli.js';
 import { startCluster, type Cluster } from './harness.js';
 import { writeKubeconfig } from './harness/kubeconfig.js';
 
@@ -93,6 +94,8 @@ describe('rbac generate on a real cluster, applied to a fresh one', () => {
     work = await mkdtemp(join(tmpdir(), 'kubeward-generate-e2e-'));
     const yamlFile = join(work, 'generated.yaml');
     await writeFile(yamlFile, renderGenerated(set, 'yaml'));
+    const auditLog = join(work, 'audit.log');
+    await copyFile(a.auditLogFile, auditLog);
     await a.stop();
     clusters.pop();
 
@@ -123,5 +126,14 @@ describe('rbac generate on a real cluster, applied to a fresh one', () => {
       ['delete', 'namespaces', '--all-namespaces'],
     ])
       expect(await canI(b, runner, q), q.join(' ')).toBe('no');
+
+    // the CLI against the live cluster: nothing left to generate, and every live grant of the account is used
+    const gen = await runCli(['rbac', 'generate', '--audit-log', auditLog, '--serviceaccount', `${SA.namespace}:${SA.name}`, '--kubeconfig', b.adminKubeconfig]);
+    expect(gen.stderr).toMatch(/runner: 0 rules in 0 role\(s\)/);
+    const unused = await runCli(['rbac', 'unused', '--audit-log', auditLog, '--kubeconfig', b.adminKubeconfig, '--serviceaccount', `${SA.namespace}:${SA.name}`, '--format', 'json']);
+    expect(unused.code, unused.stderr).toBe(0);
+    const [live] = JSON.parse(unused.stdout) as { subject: string; unusedRules: number; partlyUsedRules: number; totalRules: number }[];
+    expect(live).toMatchObject({ subject: SA_USER, unusedRules: 0, partlyUsedRules: 0 });
+    expect(live?.totalRules).toBe(rules.length);
   });
 });
