@@ -5,7 +5,8 @@
  * rewrite and resumed; and identity → aescbc migration of Secrets that were stored in plain text.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -169,4 +170,28 @@ describe('identity → aescbc migration against kube-apiserver v1.20.2', () => {
     expect(await readBack(cluster, 'kube-public')).toEqual(original);
     expect(readFileSync(config, 'utf8')).not.toContain('identity');
   }, 600_000);
+
+  it('aesgcm (etcd key as associated data) and secretbox values written by the real server open with the configured key', async () => {
+    const config = configPath(cluster);
+    // the providers already in use stay as later providers: what they wrote must stay readable
+    const older = readEncryptionConfig(config).providers[0]!.filter((q) => q.type !== 'identity');
+    const providerYaml = (type: string, name: string, key: Buffer): string[] => [`      - ${type}:`, '          keys:', `            - name: ${name}`, `              secret: ${key.toString('base64')}`];
+    const kept = older.flatMap((q) => providerYaml(q.type, q.keys[0]!.name, q.keys[0]!.secret));
+    for (const p of ['aesgcm', 'secretbox'] as const) {
+      const secret = randomBytes(32);
+      const mine = providerYaml(p, `${p}-k`, secret);
+      writeFileSync(config, ['apiVersion: apiserver.config.k8s.io/v1', 'kind: EncryptionConfiguration', 'resources:', '  - resources: [secrets]', '    providers:', ...mine, ...kept, '      - identity: {}', ''].join('\n'), { mode: 0o600 });
+      kept.unshift(...mine);
+      await cluster.restartApiserver();
+      await cluster.kubectlRun(['create', 'secret', 'generic', `x-${p}`, '-n', 'default', `--from-literal=v=real-${p}-value`]);
+      const etcdKey = `/registry/secrets/default/x-${p}`;
+      const value = (await cluster.etcdGet(etcdKey))!;
+      const f = classifyValue(value);
+      expect(f).toMatchObject({ provider: p, key: `${p}-k` });
+      const plain = decryptPayload(p, secret, value.subarray(f.payloadOffset), etcdKey)!;
+      expect(plain.includes(Buffer.from(`real-${p}-value`))).toBe(true);
+      if (p === 'aesgcm') expect(decryptPayload(p, secret, value.subarray(f.payloadOffset), '/registry/secrets/default/elsewhere')).toBeUndefined();
+    }
+  }, 300_000);
 });
+
