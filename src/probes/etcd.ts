@@ -10,7 +10,8 @@ import { probeHttp, type HttpProbeResult } from '../net/http.js';
 import type { ClientCredential } from './client-certs.js';
 import type { Details, ProbeContext, ProbeResult } from './context.js';
 import { PROBE_FINDINGS } from './findings.js';
-import { endpointTarget, isLoopback, type Endpoint } from './target.js';
+import { isLoopbackHost as isLoopback } from '../model/graph-build.js';
+import { endpointTarget, type Endpoint } from './target.js';
 
 const RANGE_PATHS = ['/v3/kv/range', '/v3beta/kv/range'];
 /** key "\0" with range_end "\0": every key (etcd rpc.proto RangeRequest) */

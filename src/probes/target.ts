@@ -95,7 +95,3 @@ function isKind(s: string): s is EndpointKind {
   return (ENDPOINT_KINDS as readonly string[]).includes(s);
 }
 
-/** Loopback addresses: a listener there is reachable from the node itself only. */
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\./.test(host);
-}

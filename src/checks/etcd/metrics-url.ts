@@ -1,6 +1,7 @@
 import { defineCheck } from '../registry.js';
 import { componentsOf, evidenceFor, flag, hostOf } from '../../model/effective.js';
-import { boundUrls, isLoopback } from './urls.js';
+import { isLoopbackHost as isLoopback } from '../../model/graph-build.js';
+import { boundUrls } from './urls.js';
 
 export default defineCheck({
   id: 'etcd/metrics-url',
