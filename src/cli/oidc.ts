@@ -4,7 +4,7 @@
  * only when it has to talk to the issuer.
  */
 import { Command, Option } from '@commander-js/extra-typings';
-import { EXIT_FINDINGS, EXIT_OK, UsageError } from './errors.js';
+import { EXIT_FINDINGS, EXIT_OK, InputError, UsageError } from './errors.js';
 
 function readStdin(): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -14,6 +14,23 @@ function readStdin(): Promise<string> {
     process.stdin.on('end', () => resolve(text));
     process.stdin.on('error', reject);
   });
+}
+
+function repeat(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), ...value.split(/[ ,]/).filter((x) => x.length > 0)];
+}
+
+/** The options that name a token cache entry (issuer + client + scopes), shared by login and logout. */
+function withIssuer(cmd: Command): Command {
+  return cmd
+    .requiredOption('--issuer <url>', "the OIDC issuer URL (exactly as in the API server's configuration)")
+    .requiredOption('--client-id <id>', 'the OAuth client ID (the API server audience)')
+    .option('--scope <scope>', 'an extra scope to request besides openid (repeatable)', repeat)
+    .option('--token-cache-dir <dir>', 'where tokens are cached (default ~/.kube/cache/kubeward-oidc)');
+}
+
+function scopesOf(extra: string[] | undefined): string[] {
+  return ['openid', ...(extra ?? []).filter((s) => s !== 'openid')];
 }
 
 export function registerOidc(program: Command): void {
@@ -49,6 +66,49 @@ export function registerOidc(program: Command): void {
         });
         process.stdout.write(o.format === 'json' ? `${JSON.stringify(verdict, null, 2)}\n` : renderVerdict(verdict));
         process.exitCode = verdict.verdict === 'valid' ? EXIT_OK : EXIT_FINDINGS;
+      }),
+  );
+
+  oidc.addCommand(
+    withIssuer(new Command('login').copyInheritedSettings(program))
+      .description('kubectl exec credential plugin: print an ExecCredential with an ID token from the cache, a refresh, or a login (auth code + PKCE on a loopback redirect, or device code)')
+      .option('--client-secret <secret>', 'client secret, for a confidential client (prefer a public client)')
+      .option('--ca-file <file>', "CA that signed the issuer's HTTPS certificate")
+      .addOption(new Option('--grant <grant>', 'how to log in').choices(['auth-code', 'device-code'] as const).default('auth-code' as const))
+      .option('--listen <addr>', 'loopback address for the auth-code redirect', '127.0.0.1:0')
+      .option('--open-browser', 'open the login URL in a browser (default: when kubectl runs interactively)')
+      .option('--no-browser', 'never open a browser; only print the URL')
+      .option('--force-refresh', 'ignore a cached ID token that is still valid', false)
+      .addOption(new Option('--api-version <v>', 'ExecCredential apiVersion when KUBERNETES_EXEC_INFO is not set').choices(['client.authentication.k8s.io/v1', 'client.authentication.k8s.io/v1beta1'] as const))
+      .action(async (opts) => {
+        const o = opts as typeof opts & { issuer: string; clientId: string; scope?: string[]; tokenCacheDir?: string; browser: boolean; openBrowser?: boolean };
+        const { login, LoginError } = await import('../oidc/login.js');
+        try {
+          const text = await login({
+            issuer: o.issuer, clientId: o.clientId, scopes: scopesOf(o.scope), grant: o.grant, listen: o.listen, forceRefresh: o.forceRefresh,
+            ...(o.clientSecret !== undefined ? { clientSecret: o.clientSecret } : {}),
+            ...(o.caFile !== undefined ? { caFile: o.caFile } : {}),
+            ...(o.tokenCacheDir !== undefined ? { cacheDir: o.tokenCacheDir } : {}),
+            ...(o.apiVersion !== undefined ? { apiVersion: o.apiVersion } : {}),
+            ...(o.browser === false ? { openBrowser: false } : o.openBrowser ? { openBrowser: true } : {}),
+            say: (line) => process.stderr.write(`${line}\n`),
+          });
+          process.stdout.write(text);
+        } catch (e) {
+          if (e instanceof LoginError) throw new InputError(e.message);
+          throw e;
+        }
+      }),
+  );
+
+  oidc.addCommand(
+    withIssuer(new Command('logout').copyInheritedSettings(program))
+      .description('remove the cached tokens of this issuer, client and scopes')
+      .action(async (opts) => {
+        const o = opts as typeof opts & { issuer: string; clientId: string; scope?: string[]; tokenCacheDir?: string };
+        const { logout } = await import('../oidc/login.js');
+        const removed = logout({ issuer: o.issuer, clientId: o.clientId, scopes: scopesOf(o.scope), ...(o.tokenCacheDir !== undefined ? { cacheDir: o.tokenCacheDir } : {}) });
+        process.stderr.write(removed ? 'logged out (cached tokens removed)\n' : 'no cached tokens\n');
       }),
   );
 
