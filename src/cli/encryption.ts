@@ -61,6 +61,7 @@ export function registerEncryption(program: Command): void {
       .option('--encryption-config <file>', "the API server's EncryptionConfiguration: flags unreadable and stale values and decrypts to verify")
       .option('--no-verify', 'with --encryption-config: do not decrypt')
       .option('--list-limit <n>', 'object keys listed per category', (v) => Number(v), 1000)
+      .option('--scan-node-root <dir>', "also scan this control-plane node's files with the encryption checks, which then cite what etcd holds (repeatable)", repeat)
       .addOption(new Option('--format <format>', 'output format').choices(STATUS_FORMATS).default('text' as const))
       .action(async (o) => {
       const conn = etcdConnection(o);
@@ -83,6 +84,19 @@ export function registerEncryption(program: Command): void {
         }),
       );
       if (tty) process.stderr.write('\n');
+      if (o.scanNodeRoot) {
+        // the same facts feed the scan: the node's files plus what etcd holds, judged by the encryption checks
+        const { checksFor, loadControlPlane, scanControlPlane } = await import('../scan.js');
+        const { etcdContentsOf } = await import('../encryption/status.js');
+        const { render } = await import('../report/index.js');
+        const cp = await loadControlPlane({ nodeRoots: o.scanNodeRoot, snapshots: [] });
+        cp.etcdContents = etcdContentsOf(status);
+        const checks = checksFor(['encryption']);
+        const result = scanControlPlane(cp, { failOn: 'high', checks });
+        process.stdout.write(render(result, o.format, { rules: checks }));
+        process.exitCode = result.summary.failed ? EXIT_FINDINGS : EXIT_OK;
+        return;
+      }
       process.stdout.write(o.format === 'json' ? renderStatusJson(status) : renderStatusText(status));
       process.exitCode = statusHasProblems(status) ? EXIT_FINDINGS : EXIT_OK;
     }),

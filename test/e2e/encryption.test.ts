@@ -16,7 +16,7 @@ import { classifyValue } from '../../src/encryption/format.js';
 import { apiClient } from '../../src/encryption/rewrite.js';
 import { applyRotation, readState, type RotateOptions } from '../../src/encryption/rotate.js';
 import { countOn, encryptionStatus } from '../../src/encryption/status.js';
-import { REPO } from '../helpers/cli.js';
+import { REPO, runCli } from '../helpers/cli.js';
 import { aescbcEncryptionConfig, startCluster, type Cluster } from './harness.js';
 
 const N = 500;
@@ -153,6 +153,14 @@ describe('identity → aescbc migration against kube-apiserver v1.20.2', () => {
     const original = await createSecrets(cluster, 50, 'kube-public');
     const config = configPath(cluster);
     expect(classifyValue((await cluster.etcdGet('/registry/secrets/kube-public/s-0001'))!).provider).toBe('identity');
+    // the scan of the node's files, fed with what etcd holds, cites the plaintext Secrets
+    const e = cluster.etcd;
+    const scan = await runCli(['encryption', 'status', '--etcd-endpoints', e.endpoint, '--etcd-cacert', e.caFile, '--etcd-cert', e.certFile, '--etcd-key', e.keyFile, '--scan-node-root', cluster.nodeRoot, '--format', 'json']);
+    const findings = (JSON.parse(scan.stdout) as { findings: { id: string; detail?: string; evidence: { source: string } }[] }).findings.filter((f) => f.id === 'encryption/etcd-contents');
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ evidence: { source: 'etcd' } });
+    expect(findings[0]!.detail).toMatch(/^5\d of 5\d secrets are stored in plain text/);
+    expect(scan.code).toBe(1);
     const done = await applyRotation({
       configs: [config],
       resources: ['secrets'],
