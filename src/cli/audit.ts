@@ -76,5 +76,124 @@ export function registerAudit(program: Command): void {
         if (result.summary.failed) process.exitCode = EXIT_FINDINGS;
       }),
   );
+  registerServe(program, audit);
+  registerQuery(program, audit);
   program.addCommand(audit);
+}
+
+const STORE_HELP = 'sqlite:PATH (default sqlite:kubeward-audit.db) or postgres://USER@HOST:PORT/DB';
+
+function registerServe(program: Command, audit: Command): void {
+  audit.addCommand(
+    new Command('serve')
+      .copyInheritedSettings(program)
+      .description('audit webhook backend for the API server: HTTPS, client-certificate or token auth, durable store before 200, dedupe by auditID+stage, live detection')
+      .requiredOption('--listen <host:port>', 'address to listen on, e.g. 127.0.0.1:8443')
+      .requiredOption('--tls-cert <file>', 'serving certificate (PEM)')
+      .requiredOption('--tls-key <file>', 'serving key (PEM)')
+      .option('--client-ca <file>', 'CA whose client certificates are accepted (the API server presents one from its webhook kubeconfig)')
+      .option('--token-file <file>', 'file holding a bearer token callers may present instead')
+      .option('--store <spec>', STORE_HELP, 'sqlite:kubeward-audit.db')
+      .option('--retention-days <n>', 'delete events older than this many days')
+      .option('--retention-max-mb <n>', 'delete the oldest events beyond this many MiB of stored events')
+      .option('--max-in-flight <n>', 'batches written at once before answering 429', '8')
+      .option('--trusted-user <name>', 'an admin whose bulk Secret reads are expected (repeatable)', collect, [] as string[])
+      .option('--trusted-group <name>', 'a group whose bulk Secret reads are expected (repeatable)', collect, [] as string[])
+      .action(async (o) => {
+        const { readFileSync } = await import('node:fs');
+        const read = (flag: string, path: string) => {
+          try {
+            return readFileSync(path);
+          } catch (e) {
+            throw new InputError(`${flag} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+          }
+        };
+        const m = /^(.*):(\d+)$/.exec(o.listen);
+        if (!m?.[1] || !m[2]) throw new UsageError(`--listen ${o.listen}: expected HOST:PORT`);
+        const host = m[1].replace(/^\[(.*)\]$/, '$1');
+        const positive = (flag: string, v: string | undefined) => {
+          if (v === undefined) return undefined;
+          const n = Number(v);
+          if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} ${v}: expected a positive number`);
+          return n;
+        };
+        if (!o.clientCa && !o.tokenFile) throw new UsageError('give --client-ca FILE, --token-file FILE or both: callers must authenticate');
+        const tls = { cert: read('--tls-cert', o.tlsCert), key: read('--tls-key', o.tlsKey), ...(o.clientCa ? { clientCa: read('--client-ca', o.clientCa) } : {}) };
+        const token = o.tokenFile ? read('--token-file', o.tokenFile).toString('utf8').trim() : undefined;
+        const retention = { ...(o.retentionDays ? { maxAgeDays: positive('--retention-days', o.retentionDays) } : {}), ...(o.retentionMaxMb ? { maxMb: positive('--retention-max-mb', o.retentionMaxMb) } : {}) };
+        const { openStore } = await import('../audit/store.js');
+        const { startAuditServer } = await import('../audit/serve.js');
+        let store;
+        try {
+          store = await openStore(o.store);
+        } catch (e) {
+          throw new InputError(`--store ${o.store.replace(/:\/\/[^@/]*@/, '://***@')}: ${(e as Error).message}`);
+        }
+        const server = await startAuditServer({
+          host,
+          port: Number(m[2]),
+          tls,
+          ...(token ? { token } : {}),
+          store,
+          retention,
+          maxInFlight: positive('--max-in-flight', o.maxInFlight) ?? 8,
+          detect: { trustedUsers: o.trustedUser, trustedGroups: o.trustedGroup },
+        });
+        process.stderr.write(`kubeward audit serve: listening on ${server.url}\n`);
+        await new Promise<void>((resolve) => {
+          const stop = () => {
+            void server.close().then(() => store.close()).then(resolve);
+          };
+          process.once('SIGTERM', stop);
+          process.once('SIGINT', stop);
+        });
+      }),
+  );
+}
+
+function registerQuery(program: Command, audit: Command): void {
+  audit.addCommand(
+    new Command('query')
+      .copyInheritedSettings(program)
+      .description('events (or --alerts) stored by audit serve, filtered by user, verb, resource, namespace, time or rule')
+      .option('--store <spec>', STORE_HELP, 'sqlite:kubeward-audit.db')
+      .option('--user <name>', 'authenticated username')
+      .option('--verb <verb>', 'request verb (get, list, create, ...)')
+      .option('--resource <resource>', 'resource (pods, secrets, ...)')
+      .option('--namespace <ns>', 'namespace')
+      .option('--since <time>', 'RFC 3339 lower bound on the request time')
+      .option('--until <time>', 'RFC 3339 upper bound on the request time')
+      .option('--rule <id>', 'only events that raised this detection rule (e.g. audit/pod-exec)')
+      .option('--alerts', 'list the alerts instead of the events')
+      .option('--limit <n>', 'at most this many events')
+      .addOption(new Option('--format <format>', 'output format').choices(['text', 'json'] as const).default('text' as const))
+      .action(async (o) => {
+        for (const [flag, v] of [['--since', o.since], ['--until', o.until]] as const) {
+          if (v !== undefined && Number.isNaN(Date.parse(v))) throw new UsageError(`${flag} ${v}: expected an RFC 3339 time such as 2026-11-28T13:00:00Z`);
+        }
+        const rule = o.rule === undefined ? undefined : o.rule.startsWith('audit/') ? o.rule : `audit/${o.rule}`;
+        const filter = { user: o.user, verb: o.verb, resource: o.resource, namespace: o.namespace, since: o.since, until: o.until, rule, limit: o.limit === undefined ? undefined : Number(o.limit) };
+        const clean = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined));
+        const spec = o.store;
+        if (!/^postgres(ql)?:\/\//.test(spec)) {
+          const { existsSync } = await import('node:fs');
+          if (!existsSync(spec.replace(/^sqlite:/, ''))) throw new InputError(`--store ${spec}: no such database`);
+        }
+        const { openStore } = await import('../audit/store.js');
+        const store = await openStore(spec);
+        try {
+          if (o.alerts) {
+            const alerts = await store.alerts(clean);
+            if (o.format === 'json') process.stdout.write(`${JSON.stringify(alerts, null, 2)}\n`);
+            else for (const a of alerts) process.stdout.write(`${a.time}  ${a.severity.toUpperCase().padEnd(8)} ${a.rule}  ${a.user || '(unauthenticated)'}${a.impersonatedUser ? ` as ${a.impersonatedUser}` : ''}  ${a.verb} ${a.object}  ${a.detail}  auditID=${a.auditID}\n`);
+            return;
+          }
+          const events = await store.events(clean);
+          if (o.format === 'json') process.stdout.write(`${JSON.stringify(events.map((e) => e.event), null, 2)}\n`);
+          else for (const e of events) process.stdout.write(`${e.time}  ${e.user || '(unauthenticated)'}  ${e.verb} ${[e.namespace, e.resource, e.name].filter(Boolean).join('/') || (e.event.requestURI ?? '')}  ${e.code ?? '-'}  ${e.stage}  auditID=${e.auditID}\n`);
+        } finally {
+          await store.close();
+        }
+      }),
+  );
 }

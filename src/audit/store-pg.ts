@@ -1,0 +1,157 @@
+/**
+ * PostgreSQL store (pg). A batch is one transaction: events inserted with ON CONFLICT DO NOTHING on the
+ * (audit_id, stage) key, RETURNING the rows that were new; detection runs on those; their alerts are
+ * inserted; COMMIT (durable with the server's default synchronous_commit=on) before `write` resolves.
+ */
+import pg from 'pg';
+import type { Alert } from './detect.js';
+import type { AuditEvent } from './read-types.js';
+import { eventRow, keyOf, sinceMs, untilMs, type AuditStore, type EventFilter, type Retention, type StoredEvent } from './store.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS audit_events (
+  id BIGSERIAL PRIMARY KEY,
+  audit_id TEXT NOT NULL, stage TEXT NOT NULL, time TEXT NOT NULL, time_ms BIGINT NOT NULL,
+  "user" TEXT NOT NULL, verb TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
+  code INTEGER, event JSONB NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS audit_events_key ON audit_events (audit_id, stage);
+CREATE INDEX IF NOT EXISTS audit_events_time ON audit_events (time_ms);
+CREATE TABLE IF NOT EXISTS audit_alerts (
+  id BIGSERIAL PRIMARY KEY,
+  rule TEXT NOT NULL, severity TEXT NOT NULL, audit_id TEXT NOT NULL, time_ms BIGINT NOT NULL, alert JSONB NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS audit_alerts_key ON audit_alerts (rule, audit_id);
+`;
+
+interface Row {
+  audit_id: string;
+  stage: string;
+  time: string;
+  user: string;
+  verb: string;
+  resource: string;
+  namespace: string;
+  name: string;
+  code: number | null;
+  event: AuditEvent;
+}
+
+export async function openPostgresStore(url: string): Promise<AuditStore> {
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  await pool.query(SCHEMA);
+  const filter = (f: EventFilter, params: unknown[]): string => {
+    const parts: string[] = [];
+    const add = (col: string, v: unknown, op = '=') => {
+      if (v === undefined) return;
+      params.push(v);
+      parts.push(`${col} ${op} $${params.length}`);
+    };
+    add('"user"', f.user);
+    add('verb', f.verb);
+    add('resource', f.resource);
+    add('namespace', f.namespace);
+    add('time_ms', sinceMs(f), '>=');
+    add('time_ms', untilMs(f), '<=');
+    if (f.rule !== undefined) {
+      params.push(f.rule);
+      parts.push(`audit_id IN (SELECT audit_id FROM audit_alerts WHERE rule = $${params.length})`);
+    }
+    return parts.length ? `WHERE ${parts.join(' AND ')}` : '';
+  };
+  return {
+    async write(events, detect) {
+      const rows = events.map(eventRow);
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const res = await client.query<{ i: number }>(
+          `INSERT INTO audit_events (audit_id, stage, time, time_ms, "user", verb, resource, namespace, name, code, event)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::jsonb[])
+           ON CONFLICT (audit_id, stage) DO NOTHING RETURNING audit_id, stage`,
+          [rows.map((r) => r.auditID), rows.map((r) => r.stage), rows.map((r) => r.time), rows.map((r) => r.timeMs), rows.map((r) => r.user), rows.map((r) => r.verb), rows.map((r) => r.resource), rows.map((r) => r.namespace), rows.map((r) => r.name), rows.map((r) => r.code), rows.map((r) => r.json)],
+        );
+        const fresh = new Set((res.rows as unknown as { audit_id: string; stage: string }[]).map((r) => keyOf(r.audit_id, r.stage)));
+        const alerts: Alert[] = [];
+        const times: number[] = [];
+        events.forEach((e, i) => {
+          const row = rows[i];
+          // a key repeated inside one batch is new only once
+          if (!row || !fresh.delete(keyOf(row.auditID, row.stage))) return;
+          for (const a of detect(e)) {
+            alerts.push(a);
+            times.push(row.timeMs);
+          }
+        });
+        let stored = 0;
+        if (alerts.length > 0) {
+          const r = await client.query(
+            `INSERT INTO audit_alerts (rule, severity, audit_id, time_ms, alert) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::jsonb[]) ON CONFLICT (rule, audit_id) DO NOTHING`,
+            [alerts.map((a) => a.rule), alerts.map((a) => a.severity), alerts.map((a) => a.auditID), times, alerts.map((a) => JSON.stringify(a))],
+          );
+          stored = r.rowCount ?? 0;
+        }
+        await client.query('COMMIT');
+        return { inserted: res.rowCount ?? 0, duplicates: events.length - (res.rowCount ?? 0), alerts: stored };
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    async events(f) {
+      const params: unknown[] = [];
+      const sql = `SELECT audit_id, stage, time, "user", verb, resource, namespace, name, code, event FROM audit_events ${filter(f, params)} ORDER BY time_ms, id${f.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(f.limit))}` : ''}`;
+      const r = await pool.query<Row>(sql, params);
+      return r.rows.map((x): StoredEvent => ({ auditID: x.audit_id, stage: x.stage, time: x.time, user: x.user, verb: x.verb, resource: x.resource, namespace: x.namespace, name: x.name, code: x.code, event: x.event }));
+    },
+    async alerts(f) {
+      const params: unknown[] = [];
+      const parts: string[] = [];
+      if (f.rule !== undefined) {
+        params.push(f.rule);
+        parts.push(`rule = $${params.length}`);
+      }
+      if (f.since !== undefined) {
+        params.push(sinceMs(f));
+        parts.push(`time_ms >= $${params.length}`);
+      }
+      if (f.until !== undefined) {
+        params.push(untilMs(f));
+        parts.push(`time_ms <= $${params.length}`);
+      }
+      const r = await pool.query<{ alert: Alert }>(`SELECT alert FROM audit_alerts ${parts.length ? `WHERE ${parts.join(' AND ')}` : ''} ORDER BY time_ms, id`, params);
+      return r.rows.map((x) => x.alert).filter((a) => (f.user === undefined || a.user === f.user) && (f.verb === undefined || a.verb === f.verb));
+    },
+    async keys() {
+      const r = await pool.query<{ audit_id: string; stage: string }>('SELECT audit_id, stage FROM audit_events');
+      return new Set(r.rows.map((x) => keyOf(x.audit_id, x.stage)));
+    },
+    async prune(r: Retention, now = Date.now()) {
+      let deleted = 0;
+      if (r.maxAgeDays !== undefined) {
+        const cutoff = now - r.maxAgeDays * 86_400_000;
+        deleted += (await pool.query('DELETE FROM audit_events WHERE time_ms < $1', [cutoff])).rowCount ?? 0;
+        await pool.query('DELETE FROM audit_alerts WHERE time_ms < $1', [cutoff]);
+      }
+      if (r.maxMb !== undefined) {
+        // Live row bytes, not the relation's size: deleted rows are reused after (auto)vacuum but the
+        // files never shrink below their high-water mark, so the file size cannot tell when to stop.
+        const stat = (await pool.query<{ bytes: string; rows: string }>('SELECT coalesce(sum(pg_column_size(e.*)), 0) AS bytes, count(*) AS rows FROM audit_events e')).rows[0];
+        const bytes = Number(stat?.bytes ?? 0);
+        const rows = Number(stat?.rows ?? 0);
+        const limit = r.maxMb * 1024 * 1024;
+        if (bytes > limit && rows > 0) {
+          const n = Math.ceil((bytes - limit) / (bytes / rows));
+          deleted += (await pool.query('DELETE FROM audit_events WHERE id IN (SELECT id FROM audit_events ORDER BY time_ms, id LIMIT $1)', [n])).rowCount ?? 0;
+          await pool.query('DELETE FROM audit_alerts WHERE time_ms < (SELECT coalesce(min(time_ms), 0) FROM audit_events)');
+        }
+      }
+      return deleted;
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
