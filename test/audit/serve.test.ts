@@ -1,0 +1,213 @@
+/**
+ * `audit serve` as the API server meets it: the real CLI in a child process, HTTPS with client
+ * certificates made by openssl, EventList batches of the real k8s-1.20-lab log. Includes the kill -9
+ * test: a client that retries like the API server's webhook backend, the server killed mid-stream and
+ * restarted, and every acknowledged (auditID, stage) found in the store.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { detectEvents } from '../../src/audit/detect.js';
+import { readAuditEvents } from '../../src/audit/read.js';
+import type { AuditEvent } from '../../src/audit/read-types.js';
+import { openSqliteStore } from '../../src/audit/store-sqlite.js';
+import { keyOf } from '../../src/audit/store.js';
+import { REPO, runCli } from '../helpers/cli.js';
+import { createCa, issueCert, pkiDir, rmPki, type CertFiles } from '../helpers/openssl-pki.js';
+
+const LAB = new URL('../fixtures/audit/k8s-1.20-lab/dev-audit.log', import.meta.url).pathname;
+
+let dir: string;
+let ca: CertFiles;
+let server: CertFiles;
+let client: CertFiles;
+let foreignClient: CertFiles;
+let labEvents: AuditEvent[];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+interface Running {
+  child: ChildProcess;
+  port: number;
+  stderr: () => string;
+}
+
+async function startServe(port: number, store: string, extra: string[] = []): Promise<Running> {
+  const child = spawn(process.execPath, ['--import', 'tsx', `${REPO}src/cli/entry.ts`, 'audit', 'serve', '--listen', `127.0.0.1:${port}`, '--tls-cert', server.cert, '--tls-key', server.key, '--client-ca', ca.cert, '--store', store, ...extra], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`audit serve did not start: ${err}`)), 30_000);
+    child.stderr?.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (err.includes('listening on')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`audit serve exited ${code}: ${err}`));
+    });
+  });
+  return { child, port, stderr: () => err };
+}
+
+function stop(r: Running, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  return new Promise((resolve) => {
+    if (r.child.exitCode !== null || r.child.signalCode !== null) return resolve();
+    r.child.once('exit', () => resolve());
+    r.child.kill(signal);
+  });
+}
+
+interface Reply {
+  status: number;
+  body: string;
+  retryAfter?: string;
+}
+
+function post(port: number, body: string, id: CertFiles | null, path = '/'): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, path, method: 'POST', ca: readFileSync(ca.cert), ...(id ? { cert: readFileSync(id.cert), key: readFileSync(id.key) } : {}), headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, agent: false },
+      (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, ...(res.headers['retry-after'] ? { retryAfter: String(res.headers['retry-after']) } : {}) }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function eventList(items: AuditEvent[]): string {
+  return JSON.stringify({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', items });
+}
+
+function batches(events: AuditEvent[], size: number): AuditEvent[][] {
+  const out: AuditEvent[][] = [];
+  for (let i = 0; i < events.length; i += size) out.push(events.slice(i, i + size));
+  return out;
+}
+
+beforeAll(async () => {
+  dir = pkiDir('kubeward-audit-serve-');
+  ca = createCa(dir, 'audit-ca');
+  server = issueCert(ca, dir, 'server', { cn: 'kubeward-audit', sans: ['IP:127.0.0.1'], usage: 'server' });
+  client = issueCert(ca, dir, 'apiserver', { cn: 'kube-apiserver-audit', usage: 'client' });
+  const foreign = createCa(dir, 'foreign-ca');
+  foreignClient = issueCert(foreign, dir, 'foreign', { cn: 'intruder', usage: 'client' });
+  labEvents = [];
+  for await (const e of readAuditEvents([LAB])) labEvents.push(e);
+});
+
+afterAll(() => rmPki(dir));
+
+describe('audit serve', () => {
+  it('stores every batch durably, dedupes retries, detects live; query reads it back', async () => {
+    const store = join(dir, 'live.db');
+    const r = await startServe(await freePort(), `sqlite:${store}`);
+    try {
+      for (const b of batches(labEvents, 100)) {
+        const reply = await post(r.port, eventList(b), client);
+        expect(reply.status).toBe(200);
+      }
+      // the API server retries a batch it did not see acknowledged: nothing is stored twice
+      const again = await post(r.port, eventList(labEvents.slice(0, 100)), client);
+      expect(again.status).toBe(200);
+      expect(JSON.parse(again.body)).toEqual({ inserted: 0, duplicates: 100, alerts: 0 });
+      // no client certificate, or one from another CA: refused in the TLS handshake
+      await expect(post(r.port, eventList(labEvents.slice(0, 1)), null)).rejects.toThrow();
+      await expect(post(r.port, eventList(labEvents.slice(0, 1)), foreignClient)).rejects.toThrow();
+      expect((await post(r.port, '{"kind":"Status"}', client)).status).toBe(400);
+    } finally {
+      await stop(r);
+    }
+    const db = openSqliteStore(store);
+    const keys = await db.keys();
+    await db.close();
+    expect(keys.size).toBe(new Set(labEvents.map((e) => keyOf(e.auditID ?? '', e.stage ?? ''))).size);
+
+    const offline = await detectEvents(labEvents);
+    const q = await runCli(['audit', 'query', '--store', `sqlite:${store}`, '--alerts', '--format', 'json']);
+    expect(q.code).toBe(0);
+    const stored = JSON.parse(q.stdout) as { rule: string; auditID: string }[];
+    expect(stored.map((a) => `${a.rule} ${a.auditID}`)).toEqual(offline.alerts.map((a) => `${a.rule} ${a.auditID}`));
+
+    const exec = await runCli(['audit', 'query', '--store', store, '--rule', 'pod-exec', '--format', 'json']);
+    const execEvents = JSON.parse(exec.stdout) as AuditEvent[];
+    // each exec request at both stages it was logged at
+    expect(execEvents).toHaveLength(8);
+    expect(execEvents.every((e) => e.objectRef?.subresource === 'exec')).toBe(true);
+    const byUser = await runCli(['audit', 'query', '--store', store, '--user', 'oidc:bob@example.test', '--verb', 'list', '--resource', 'secrets']);
+    expect(byUser.stdout.trim().split('\n')).toHaveLength(1);
+    expect(byUser.stdout).toContain('oidc:bob@example.test  list secrets  403');
+    const window = await runCli(['audit', 'query', '--store', store, '--namespace', 'shop-dev', '--since', '2026-11-28T13:07:50Z', '--until', '2026-11-28T13:08:00Z', '--format', 'json']);
+    const inWindow = labEvents.filter((e) => e.objectRef?.namespace === 'shop-dev' && (e.requestReceivedTimestamp ?? '') >= '2026-11-28T13:07:50Z' && (e.requestReceivedTimestamp ?? '') <= '2026-11-28T13:08:00Z');
+    expect((JSON.parse(window.stdout) as unknown[]).length).toBe(inWindow.length);
+  }, 120_000);
+
+  it('kill -9 mid-stream, restart: no acknowledged event is lost', async () => {
+    const store = join(dir, 'crash.db');
+    const port = await freePort();
+    let r = await startServe(port, `sqlite:${store}`);
+    const acked = new Set<string>();
+    const all = batches(labEvents, 50);
+    let killed = false;
+    let restarted: Promise<Running> | undefined;
+    for (const [i, b] of all.entries()) {
+      if (i === Math.floor(all.length / 2)) {
+        // the kill lands while a batch is in flight
+        const inflight = post(port, eventList(b), client).catch(() => null);
+        r.child.kill('SIGKILL');
+        killed = true;
+        await inflight;
+        restarted = startServe(port, `sqlite:${store}`);
+      }
+      // retry like the API server's webhook backend: until a 200, backing off on errors and 429/503
+      for (let attempt = 0; ; attempt++) {
+        const reply = await post(port, eventList(b), client).catch(() => null);
+        if (reply?.status === 200) {
+          for (const e of b) acked.add(keyOf(e.auditID ?? '', e.stage ?? ''));
+          break;
+        }
+        if (attempt > 200) throw new Error('server never came back');
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      if (restarted) {
+        r = await restarted;
+        restarted = undefined;
+      }
+    }
+    expect(killed).toBe(true);
+    await stop(r);
+    const db = openSqliteStore(store);
+    const keys = await db.keys();
+    await db.close();
+    const lost = [...acked].filter((k) => !keys.has(k));
+    expect(lost).toEqual([]);
+    expect(acked.size).toBe(keys.size);
+  }, 180_000);
+
+  it('usage errors: no client CA or token; unreadable certificate', async () => {
+    const noAuth = await runCli(['audit', 'serve', '--listen', '127.0.0.1:1', '--tls-cert', server.cert, '--tls-key', server.key]);
+    expect(noAuth.code).toBe(2);
+    expect(noAuth.stderr).toContain('--client-ca');
+    const missing = await runCli(['audit', 'serve', '--listen', '127.0.0.1:1', '--tls-cert', '/nonexistent.pem', '--tls-key', server.key, '--client-ca', ca.cert]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('/nonexistent.pem');
+  });
+});
