@@ -13,18 +13,50 @@ function collect(value: string, previous: string[]): string[] {
 
 interface SourceFlags {
   rbac: string[];
+  snapshot?: string[];
+  kubeconfig?: string;
+  context?: string;
   objectNamespace?: string;
   verbose?: boolean;
 }
 
-/** Reads --rbac paths into an index; loader warnings go to stderr with --verbose. */
+/** RBAC objects from snapshots (`kubeward collect`) and a live cluster, read by the shared sources. */
+async function rbacFromSources(o: SourceFlags): Promise<RbacObject[]> {
+  const out: RbacObject[] = [];
+  for (const dir of o.snapshot ?? []) {
+    const { readSnapshot } = await import('../sources/snapshot.js');
+    let rbac: RbacObject[] | undefined;
+    try {
+      rbac = (await readSnapshot(dir)).rbac;
+    } catch (e) {
+      throw new InputError(`snapshot ${dir}: ${(e as Error).message}`);
+    }
+    if (!rbac) throw new InputError(`snapshot ${dir} holds no RBAC objects (collect it with --kubeconfig)`);
+    out.push(...rbac);
+  }
+  if (o.kubeconfig !== undefined || o.context !== undefined) {
+    const { readLiveCluster } = await import('../sources/live.js');
+    const live: { kubeconfig?: string; context?: string } = {};
+    if (o.kubeconfig !== undefined) live.kubeconfig = o.kubeconfig;
+    if (o.context !== undefined) live.context = o.context;
+    const cp = await readLiveCluster(live);
+    if (!cp.rbac) throw new InputError(`${o.kubeconfig ?? 'the current context'}: could not read RBAC objects from the cluster`);
+    out.push(...cp.rbac);
+  }
+  return out;
+}
+
+/** Reads --rbac paths, snapshots and a live cluster into an index; loader warnings go to stderr with --verbose. */
 async function loadIndex(o: SourceFlags): Promise<{ index: RbacIndex; objects: RbacObject[] }> {
-  if (o.rbac.length === 0) throw new UsageError('no RBAC to read: give --rbac PATH (a YAML/JSON file or a folder; repeatable)');
-  const { loadRbacFiles, RbacInputError } = await import('../rbac/load.js');
+  if (o.rbac.length === 0 && (o.snapshot ?? []).length === 0 && o.kubeconfig === undefined && o.context === undefined) {
+    throw new UsageError('no RBAC to read: give --rbac PATH (a YAML/JSON file or a folder), --snapshot DIR or --kubeconfig FILE');
+  }
+  const { readRbacFiles, loadRbacFromObjects, RbacInputError } = await import('../rbac/load.js');
   const { buildIndex } = await import('../rbac/authorizer.js');
   try {
     const opts = o.objectNamespace !== undefined ? { defaultNamespace: o.objectNamespace } : {};
-    const { objects, policy } = await loadRbacFiles(o.rbac, opts);
+    const objects = [...(await readRbacFiles(o.rbac)), ...(await rbacFromSources(o))];
+    const policy = loadRbacFromObjects(objects, opts);
     if (o.verbose) for (const w of policy.warnings) process.stderr.write(`kubeward: ${w}\n`);
     return { index: buildIndex(policy), objects };
   } catch (e) {
@@ -38,6 +70,9 @@ function rbacCommand(name: string, description: string) {
   return new Command(name)
     .description(description)
     .option('--rbac <path>', 'RBAC objects: a YAML/JSON file or a folder (multi-document, List kinds; repeatable)', collect, [] as string[])
+    .option('--snapshot <dir>', 'RBAC objects of a snapshot written by `kubeward collect --kubeconfig` (repeatable)', collect, [] as string[])
+    .option('--kubeconfig <file>', 'read RBAC objects from a live cluster')
+    .option('--context <name>', 'kubeconfig context to use')
     .option('--object-namespace <ns>', 'namespace for Roles/RoleBindings/ServiceAccounts that have none (kubectl apply would use the context namespace)', 'default')
     .option('--verbose', 'print loader warnings (defaulted namespaces, duplicate names) on stderr');
 }
@@ -176,7 +211,7 @@ function registerRisks(rbac: Command): void {
     const { render } = await import('../report/index.js');
     const cp = { hosts: [], problems: [], partial: [], rbac: objects };
     const result = scanControlPlane(cp, { failOn: o.failOn, checks: rbacRiskChecks });
-    result.target = o.rbac.join(', ');
+    result.target = [...o.rbac, ...(o.snapshot ?? []), ...(o.kubeconfig !== undefined ? [o.kubeconfig] : [])].join(', ');
     process.stdout.write(render(result, o.format, { color: process.stdout.isTTY && !process.env.NO_COLOR, rules: rbacRiskChecks }));
     if (result.summary.failed) process.exitCode = EXIT_FINDINGS;
   });
