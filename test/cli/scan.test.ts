@@ -89,10 +89,11 @@ describe('kubeward scan', () => {
     }
   });
 
-  it('--format html says it is not available yet', async () => {
+  it('--format html writes the self-contained HTML report, with the exit code of the findings', async () => {
     const r = await runCli(['scan', '--node-root', HARDENED, '--format', 'html']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--format html is not available yet');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.startsWith('<!doctype html>')).toBe(true);
+    expect(r.stdout).toContain('Content-Security-Policy');
   });
 
   it('unreadable input: exit 2 when nothing could be read', async () => {
