@@ -9,7 +9,7 @@
  * Every edit is idempotent (an already-edited config is returned unchanged), so a resumed rotation
  * can run it again.
  */
-import { isMap, isSeq, parseDocument, type Document, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isMap, isSeq, parseDocument, type Document, type YAMLSeq } from 'yaml';
 import { InputError } from '../cli/errors.js';
 
 export interface KeyRef {
@@ -30,12 +30,14 @@ function seqAt(doc: Document, path: (string | number)[], file: string): YAMLSeq 
 /** The provider type of a `providers` item ({aescbc: {...}}). */
 function typeOf(item: unknown): string | undefined {
   if (!isMap(item)) return undefined;
-  const first = (item as YAMLMap).items[0];
+  const first = item.items[0];
   return first ? String((first.key as { value?: unknown } | null)?.value ?? first.key) : undefined;
 }
 
 function keyNameOf(item: unknown): string | undefined {
-  return isMap(item) ? String((item as YAMLMap).get('name') ?? '') : undefined;
+  if (!isMap(item)) return undefined;
+  const name = item.get('name');
+  return typeof name === 'string' ? name : undefined;
 }
 
 function moveToFront(seq: YAMLSeq, index: number): void {

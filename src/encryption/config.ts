@@ -8,7 +8,7 @@ import { entryFor } from '../checks/encryption/encryption-config.js';
 import { InputError } from '../cli/errors.js';
 import type { EncryptionConfigFacts, EncryptionResourceFacts } from '../model/control-plane.js';
 import { encryptionConfigFacts } from '../sources/encryption-config.js';
-import { isRecord, parseDocuments } from '../sources/yaml-doc.js';
+import { asString, isRecord, parseDocuments } from '../sources/yaml-doc.js';
 import { parseResourceName } from './resources.js';
 
 export interface LocalKey {
@@ -52,7 +52,7 @@ export function parseEncryptionConfig(path: string, text: string): EncryptionCon
       const keys = isRecord(body) && Array.isArray(body.keys) ? body.keys : [];
       return {
         type,
-        keys: keys.filter(isRecord).map((k) => ({ name: String(k.name ?? ''), secret: Buffer.from(String(k.secret ?? ''), 'base64') })),
+        keys: keys.filter(isRecord).map((k) => ({ name: asString(k.name) ?? '', secret: Buffer.from(asString(k.secret) ?? '', 'base64') })),
       };
     }),
   );

@@ -64,9 +64,13 @@ describe('config edits', () => {
 });
 
 function parse(text: string): ReturnType<typeof readEncryptionConfig> {
-  const f = join(mkdtempSync(join(tmpdir(), 'kubeward-cfg-')), 'c.yaml');
-  writeFileSync(f, text);
-  return readEncryptionConfig(f);
+  const d = mkdtempSync(join(tmpdir(), 'kubeward-cfg-'));
+  writeFileSync(join(d, 'c.yaml'), text);
+  try {
+    return readEncryptionConfig(join(d, 'c.yaml'));
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
 }
 
 describe('rotation stages and refusals', () => {
