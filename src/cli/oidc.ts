@@ -112,5 +112,65 @@ export function registerOidc(program: Command): void {
       }),
   );
 
+  oidc.addCommand(
+    withIssuer(new Command('setup').copyInheritedSettings(program))
+      .description('check the issuer (discovery, signing algorithms), optionally test a login, then print the kube-apiserver flags (and an AuthenticationConfiguration for >= 1.30) with oidc: prefixes, an RBAC binding, and write the kubectl exec user')
+      .option('--ca-file <file>', "CA that signed the issuer's HTTPS certificate")
+      .option('--username-claim <claim>', 'claim that names the user', 'email')
+      .option('--groups-claim <claim>', 'claim that lists the groups', 'groups')
+      .option('--kubernetes-version <v>', 'the API server version (1.30+ also gets an AuthenticationConfiguration)')
+      .option('--bind-user <name>', 'print a ClusterRoleBinding for this user (without prefix)')
+      .option('--bind-group <name>', 'print a ClusterRoleBinding for this group (without prefix)')
+      .option('--role <clusterrole>', 'the ClusterRole to bind', 'view')
+      .option('--test-login', 'log in once now and show the user the API server would see', false)
+      .option('--kubeconfig <file>', 'write the exec user entry into this kubeconfig')
+      .option('--user <name>', 'the kubeconfig user entry to write', 'oidc')
+      .action(async (opts) => {
+        const o = opts as typeof opts & { issuer: string; clientId: string; scope?: string[]; tokenCacheDir?: string };
+        const { planSetup, writeExecUser } = await import('../oidc/setup.js');
+        const scopes = scopesOf([...(o.scope ?? []), ...(o.usernameClaim === 'email' ? ['email'] : []), o.groupsClaim]);
+        const setup = {
+          issuer: o.issuer, clientId: o.clientId, usernameClaim: o.usernameClaim, groupsClaim: o.groupsClaim, role: o.role, scopes,
+          ...(o.caFile !== undefined ? { caFile: o.caFile } : {}),
+          ...(o.kubernetesVersion !== undefined ? { kubernetesVersion: o.kubernetesVersion } : {}),
+          ...(o.bindUser !== undefined ? { bindUser: o.bindUser } : {}),
+          ...(o.bindGroup !== undefined ? { bindGroup: o.bindGroup } : {}),
+        };
+        const loginArgs = (s: typeof setup): string[] => [
+          'oidc', 'login', '--issuer', s.issuer, '--client-id', s.clientId, ...s.scopes.filter((x) => x !== 'openid').flatMap((x) => ['--scope', x]), ...(s.caFile ? ['--ca-file', s.caFile] : []),
+        ];
+        let plan;
+        try {
+          plan = await planSetup(setup, loginArgs);
+        } catch (e) {
+          throw new InputError((e as Error).message);
+        }
+        const out: string[] = ['# kube-apiserver flags', ...plan.flags, ''];
+        if (plan.authenticationConfig) out.push('# or, instead of the --oidc-* flags: --authentication-config=<file> with', plan.authenticationConfig);
+        if (plan.rbac) out.push('# RBAC binding', plan.rbac);
+        if (o.testLogin) {
+          const { login } = await import('../oidc/login.js');
+          const { validateToken } = await import('../oidc/validate.js');
+          const { apiserverJwtAuthenticators } = await import('../oidc/apiserver-auth.js');
+          const { fetchJwks, fetchWithCa } = await import('../oidc/discovery.js');
+          const cred = JSON.parse(await login({
+            issuer: o.issuer, clientId: o.clientId, scopes, grant: 'auth-code', listen: '127.0.0.1:0', forceRefresh: true,
+            ...(o.caFile !== undefined ? { caFile: o.caFile } : {}),
+            ...(o.tokenCacheDir !== undefined ? { cacheDir: o.tokenCacheDir } : {}),
+            say: (line) => process.stderr.write(`${line}\n`),
+          })) as { status: { token: string } };
+          const jwks = await fetchJwks(o.issuer, fetchWithCa(o.caFile));
+          const v = await validateToken(cred.status.token, apiserverJwtAuthenticators({ flags: plan.flags.join(' ') }), { jwks: () => jwks });
+          out.push('# test login', v.verdict === 'valid' && v.user ? `the API server would see user ${v.user.username}, groups ${v.user.groups.join(', ')}` : `the API server would refuse this token: ${v.failures.join('; ')}`, '');
+          if (v.verdict !== 'valid') process.exitCode = EXIT_FINDINGS;
+        }
+        if (o.kubeconfig) {
+          writeExecUser(o.kubeconfig, o.user, plan.execUser);
+          out.push(`# wrote user "${o.user}" (exec: kubeward oidc login) into ${o.kubeconfig}`);
+        }
+        process.stdout.write(`${out.join('\n')}\n`);
+      }),
+  );
+
   program.addCommand(oidc);
 }
