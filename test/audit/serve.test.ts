@@ -5,7 +5,7 @@
  * restarted, and every acknowledged (auditID, stage) found in the store.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -44,8 +44,8 @@ interface Running {
   stderr: () => string;
 }
 
-async function startServe(port: number, store: string, extra: string[] = []): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', `${REPO}src/cli/entry.ts`, 'audit', 'serve', '--listen', `127.0.0.1:${port}`, '--tls-cert', server.cert, '--tls-key', server.key, '--client-ca', ca.cert, '--store', store, ...extra], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
+async function startServe(port: number, store: string, extra: string[] = ['--client-ca', ca.cert]): Promise<Running> {
+  const child = spawn(process.execPath, ['--import', 'tsx', `${REPO}src/cli/entry.ts`, 'audit', 'serve', '--listen', `127.0.0.1:${port}`, '--tls-cert', server.cert, '--tls-key', server.key, '--store', store, ...extra], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`audit serve did not start: ${err}`)), 30_000);
@@ -78,10 +78,10 @@ interface Reply {
   retryAfter?: string;
 }
 
-function post(port: number, body: string, id: CertFiles | null, path = '/'): Promise<Reply> {
+function post(port: number, body: string, id: CertFiles | null, path = '/', token?: string): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, path, method: 'POST', ca: readFileSync(ca.cert), ...(id ? { cert: readFileSync(id.cert), key: readFileSync(id.key) } : {}), headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, agent: false },
+      { host: '127.0.0.1', port, path, method: 'POST', ca: readFileSync(ca.cert), ...(id ? { cert: readFileSync(id.cert), key: readFileSync(id.key) } : {}), headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(token ? { authorization: `Bearer ${token}` } : {}) }, agent: false },
       (res) => {
         let text = '';
         res.on('data', (d: Buffer) => (text += d.toString()));
@@ -201,6 +201,20 @@ describe('audit serve', () => {
     expect(lost).toEqual([]);
     expect(acked.size).toBe(keys.size);
   }, 180_000);
+
+  it('bearer token instead of a client certificate; a wrong or missing token is 401', async () => {
+    const tokenFile = join(dir, 'token');
+    writeFileSync(tokenFile, 's3cret-token\n', { mode: 0o600 });
+    const r = await startServe(await freePort(), `sqlite:${join(dir, 'token.db')}`, ['--token-file', tokenFile]);
+    try {
+      expect((await post(r.port, eventList(labEvents.slice(0, 5)), null, '/events', 's3cret-token')).status).toBe(200);
+      expect((await post(r.port, eventList(labEvents.slice(0, 5)), null, '/events', 'wrong')).status).toBe(401);
+      expect((await post(r.port, eventList(labEvents.slice(0, 5)), null, '/events')).status).toBe(401);
+      expect(r.stderr()).not.toContain('s3cret');
+    } finally {
+      await stop(r);
+    }
+  }, 60_000);
 
   it('usage errors: no client CA or token; unreadable certificate', async () => {
     const noAuth = await runCli(['audit', 'serve', '--listen', '127.0.0.1:1', '--tls-cert', server.cert, '--tls-key', server.key]);
