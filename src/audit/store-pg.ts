@@ -6,7 +6,7 @@
 import pg from 'pg';
 import type { Alert } from './detect.js';
 import type { AuditEvent } from './read-types.js';
-import { eventRow, keyOf, sinceMs, untilMs, type AuditStore, type EventFilter, type Retention, type StoredEvent } from './store.js';
+import { eventRow, keyOf, sinceMs, untilMs, type AuditStore, type SelectedRow, type EventFilter, type Retention, type StoredEvent } from './store.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS audit_events (
@@ -24,18 +24,7 @@ CREATE TABLE IF NOT EXISTS audit_alerts (
 CREATE UNIQUE INDEX IF NOT EXISTS audit_alerts_key ON audit_alerts (rule, audit_id);
 `;
 
-interface Row {
-  audit_id: string;
-  stage: string;
-  time: string;
-  user: string;
-  verb: string;
-  resource: string;
-  namespace: string;
-  name: string;
-  code: number | null;
-  event: AuditEvent;
-}
+type Row = SelectedRow<AuditEvent>;
 
 export async function openPostgresStore(url: string): Promise<AuditStore> {
   const pool = new pg.Pool({ connectionString: url, max: 4 });

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Alert } from './detect.js';
 import type { AuditEvent } from './read-types.js';
-import { eventRow, keyOf, sinceMs, untilMs, type AuditStore, type EventFilter, type Retention, type StoredEvent, type WriteResult } from './store.js';
+import { eventRow, keyOf, sinceMs, untilMs, type AuditStore, type SelectedRow, type EventFilter, type Retention, type StoredEvent, type WriteResult } from './store.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS audit_events (
@@ -28,18 +28,8 @@ CREATE UNIQUE INDEX IF NOT EXISTS audit_alerts_key ON audit_alerts (rule, audit_
 CREATE INDEX IF NOT EXISTS audit_alerts_time ON audit_alerts (time_ms);
 `;
 
-interface Row {
-  audit_id: string;
-  stage: string;
-  time: string;
-  user: string;
-  verb: string;
-  resource: string;
-  namespace: string;
-  name: string;
-  code: number | null;
-  event: string;
-}
+/** `event` is the event's JSON text in SQLite. */
+type Row = SelectedRow<string>;
 
 function where(f: EventFilter, prefix = ''): { sql: string; params: (string | number)[] } {
   const parts: string[] = [];

@@ -40,6 +40,20 @@ export interface StoredEvent {
   event: AuditEvent;
 }
 
+/** A stored event as both SQL stores read it back (snake_case columns); `E` is how the store keeps the event body (JSON text or JSONB). */
+export interface SelectedRow<E> {
+  audit_id: string;
+  stage: string;
+  time: string;
+  user: string;
+  verb: string;
+  resource: string;
+  namespace: string;
+  name: string;
+  code: number | null;
+  event: E;
+}
+
 export interface Retention {
   maxAgeDays?: number;
   maxMb?: number;
