@@ -7,7 +7,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectEvents } from '../../src/audit/detect.js';
@@ -17,6 +16,7 @@ import { openSqliteStore } from '../../src/audit/store-sqlite.js';
 import { keyOf } from '../../src/audit/store.js';
 import { REPO, runCli } from '../helpers/cli.js';
 import { createCa, issueCert, pkiDir, rmPki, type CertFiles } from '../helpers/openssl-pki.js';
+import { freePort } from '../helpers/etcd.js';
 
 const LAB = new URL('../fixtures/audit/k8s-1.20-lab/dev-audit.log', import.meta.url).pathname;
 
@@ -27,16 +27,6 @@ let client: CertFiles;
 let foreignClient: CertFiles;
 let labEvents: AuditEvent[];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 interface Running {
   child: ChildProcess;

@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderAuditPolicy } from '../../src/audit/policy.js';
@@ -15,17 +14,8 @@ import { openSqliteStore } from '../../src/audit/store-sqlite.js';
 import { REPO } from '../helpers/cli.js';
 import { createCa, issueCert, pkiDir, rmPki } from '../helpers/openssl-pki.js';
 import { startCluster, type Cluster } from './harness.js';
+import { freePort } from '../helpers/etcd.js';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 let dir: string;
 let serve: ChildProcess | undefined;
