@@ -1,12 +1,13 @@
 /**
- * PostgreSQL store (pg). A batch is one transaction: events inserted with ON CONFLICT DO NOTHING on the
- * (audit_id, stage) key, RETURNING the rows that were new; detection runs on those; their alerts are
- * inserted; COMMIT (durable with the server's default synchronous_commit=on) before `write` resolves.
+ * PostgreSQL store (pg). Group commit: the batches waiting are one transaction: all their events inserted by
+ * one multi-row INSERT ... ON CONFLICT DO NOTHING on the (audit_id, stage) key, RETURNING the rows that
+ * were new; detection runs on those; their alerts are inserted; COMMIT (durable with the server's default
+ * synchronous_commit=on) before the writes resolve.
  */
 import pg from 'pg';
 import type { Alert } from './detect.js';
 import type { AuditEvent } from './read-types.js';
-import { eventRow, keyOf, sinceMs, untilMs, type AuditStore, type SelectedRow, type EventFilter, type Retention, type StoredEvent } from './store.js';
+import { eventRow, groupCommit, keyOf, sinceMs, untilMs, type AuditStore, type SelectedRow, type EventFilter, type Retention, type StoredEvent } from './store.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS audit_events (
@@ -49,46 +50,59 @@ export async function openPostgresStore(url: string): Promise<AuditStore> {
     return parts.length ? `WHERE ${parts.join(' AND ')}` : '';
   };
   return {
-    async write(events, detect) {
-      const rows = events.map(eventRow);
+    // One writer: the batches that arrive while a transaction runs go together into the next one.
+    write: groupCommit(async (writes) => {
+      const rows = writes.flatMap((w) => w.events.map((e, i) => eventRow(e, w.raw?.[i])));
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const res = await client.query<{ i: number }>(
+        const res = await client.query<{ audit_id: string; stage: string }>(
           `INSERT INTO audit_events (audit_id, stage, time, time_ms, "user", verb, resource, namespace, name, code, event)
            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::jsonb[])
            ON CONFLICT (audit_id, stage) DO NOTHING RETURNING audit_id, stage`,
           [rows.map((r) => r.auditID), rows.map((r) => r.stage), rows.map((r) => r.time), rows.map((r) => r.timeMs), rows.map((r) => r.user), rows.map((r) => r.verb), rows.map((r) => r.resource), rows.map((r) => r.namespace), rows.map((r) => r.name), rows.map((r) => r.code), rows.map((r) => r.json)],
         );
-        const fresh = new Set((res.rows as unknown as { audit_id: string; stage: string }[]).map((r) => keyOf(r.audit_id, r.stage)));
-        const alerts: Alert[] = [];
-        const times: number[] = [];
-        events.forEach((e, i) => {
-          const row = rows[i];
-          // a key repeated inside one batch is new only once
-          if (!row || !fresh.delete(keyOf(row.auditID, row.stage))) return;
-          for (const a of detect(e)) {
-            alerts.push(a);
-            times.push(row.timeMs);
+        const fresh = new Set(res.rows.map((r) => keyOf(r.audit_id, r.stage)));
+        // (rule, auditID) -> the alert and the batch it belongs to; the first raised in the group wins
+        const alerts = new Map<string, { alert: Alert; timeMs: number; batch: number }>();
+        let next = 0;
+        const results = writes.map((w, batch) => {
+          const result = { inserted: 0, duplicates: 0, alerts: 0 };
+          for (const e of w.events) {
+            const row = rows[next++];
+            // a key repeated in the group is new only the first time
+            if (!row || !fresh.delete(keyOf(row.auditID, row.stage))) {
+              result.duplicates++;
+              continue;
+            }
+            result.inserted++;
+            for (const alert of w.detect(e)) {
+              const key = keyOf(alert.rule, alert.auditID);
+              if (!alerts.has(key)) alerts.set(key, { alert, timeMs: row.timeMs, batch });
+            }
           }
+          return result;
         });
-        let stored = 0;
-        if (alerts.length > 0) {
-          const r = await client.query(
-            `INSERT INTO audit_alerts (rule, severity, audit_id, time_ms, alert) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::jsonb[]) ON CONFLICT (rule, audit_id) DO NOTHING`,
-            [alerts.map((a) => a.rule), alerts.map((a) => a.severity), alerts.map((a) => a.auditID), times, alerts.map((a) => JSON.stringify(a))],
+        if (alerts.size > 0) {
+          const list = [...alerts.values()];
+          const stored = await client.query<{ rule: string; audit_id: string }>(
+            `INSERT INTO audit_alerts (rule, severity, audit_id, time_ms, alert) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::jsonb[]) ON CONFLICT (rule, audit_id) DO NOTHING RETURNING rule, audit_id`,
+            [list.map((x) => x.alert.rule), list.map((x) => x.alert.severity), list.map((x) => x.alert.auditID), list.map((x) => x.timeMs), list.map((x) => JSON.stringify(x.alert))],
           );
-          stored = r.rowCount ?? 0;
+          for (const r of stored.rows) {
+            const owner = results[alerts.get(keyOf(r.rule, r.audit_id))?.batch ?? -1];
+            if (owner) owner.alerts++;
+          }
         }
         await client.query('COMMIT');
-        return { inserted: res.rowCount ?? 0, duplicates: events.length - (res.rowCount ?? 0), alerts: stored };
+        return results;
       } catch (e) {
         await client.query('ROLLBACK').catch(() => undefined);
         throw e;
       } finally {
         client.release();
       }
-    },
+    }),
     async events(f) {
       const params: unknown[] = [];
       const sql = `SELECT audit_id, stage, time, "user", verb, resource, namespace, name, code, event FROM audit_events ${filter(f, params)} ORDER BY time_ms, id${f.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(f.limit))}` : ''}`;

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Alert } from './detect.js';
 import type { AuditEvent } from './read-types.js';
-import { eventRow, keyOf, sinceMs, untilMs, type AuditStore, type SelectedRow, type EventFilter, type Retention, type StoredEvent, type WriteResult } from './store.js';
+import { eventRow, groupCommit, keyOf, sinceMs, untilMs, type AuditStore, type SelectedRow, type EventFilter, type PendingWrite, type Retention, type StoredEvent, type WriteResult } from './store.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS audit_events (
@@ -57,25 +57,28 @@ export function openSqliteStore(path: string): AuditStore {
   db.exec(SCHEMA);
   const insertEvent = db.prepare('INSERT OR IGNORE INTO audit_events (audit_id, stage, time, time_ms, user, verb, resource, namespace, name, code, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
   const insertAlert = db.prepare('INSERT OR IGNORE INTO audit_alerts (rule, severity, audit_id, time_ms, alert) VALUES (?, ?, ?, ?, ?)');
-  const writeTx = db.transaction((events: readonly AuditEvent[], detect: (e: AuditEvent) => Alert[]): WriteResult => {
+  const writeBatch = ({ events, detect, raw }: PendingWrite): WriteResult => {
     const r: WriteResult = { inserted: 0, duplicates: 0, alerts: 0 };
-    for (const e of events) {
-      const row = eventRow(e);
+    events.forEach((e, i) => {
+      const row = eventRow(e, raw?.[i]);
       const info = insertEvent.run(row.auditID, row.stage, row.time, row.timeMs, row.user, row.verb, row.resource, row.namespace, row.name, row.code, row.json);
       if (info.changes === 0) {
         r.duplicates++;
-        continue;
+        return;
       }
       r.inserted++;
       for (const a of detect(e)) {
         r.alerts += insertAlert.run(a.rule, a.severity, a.auditID, row.timeMs, JSON.stringify(a)).changes;
       }
-    }
+    });
     return r;
-  });
+  };
+  const writeGroup = db.transaction((writes: readonly PendingWrite[]): WriteResult[] => writes.map(writeBatch));
   const toStored = (r: Row): StoredEvent => ({ auditID: r.audit_id, stage: r.stage, time: r.time, user: r.user, verb: r.verb, resource: r.resource, namespace: r.namespace, name: r.name, code: r.code, event: JSON.parse(r.event) as AuditEvent });
   return {
-    write: (events, detect) => Promise.resolve(writeTx(events, detect)),
+    // better-sqlite3 is synchronous: the transaction (and its fsync) runs on the event loop, so batches
+    // parsed meanwhile wait in the socket buffers and join the next group
+    write: groupCommit((writes) => Promise.resolve(writeGroup(writes))),
     events(f) {
       const w = where(f, 'e.');
       const rule = f.rule === undefined ? '' : `${w.sql ? ' AND' : 'WHERE'} e.audit_id IN (SELECT audit_id FROM audit_alerts WHERE rule = ?)`;

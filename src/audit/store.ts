@@ -1,8 +1,10 @@
 /**
  * Where `audit serve` keeps events and alerts, and what `audit query` reads: SQLite (default) or
- * PostgreSQL behind one interface. A write is one transaction: events deduplicated by (auditID, stage)
- * through a unique index, detection run on the events that were new, their alerts written alongside.
- * The caller answers the API server only after `write` resolves, i.e. after the commit is durable.
+ * PostgreSQL behind one interface. Writes are group-committed: the batches that arrive while the store
+ * is busy are written together in ONE transaction (one fsync), each batch's events deduplicated by
+ * (auditID, stage) through a unique index, detection run on the events that were new, their alerts
+ * written alongside. Each `write` resolves only after the transaction holding its events committed,
+ * so the caller answers the API server only once its events are durable.
  */
 import type { Alert } from './detect.js';
 import { eventTime } from './attributes.js';
@@ -60,7 +62,8 @@ export interface Retention {
 }
 
 export interface AuditStore {
-  write(events: readonly AuditEvent[], detect: (e: AuditEvent) => Alert[]): Promise<WriteResult>;
+  /** `raw[i]`, when given, is the JSON text of `events[i]` as received: stored as is instead of re-serialised */
+  write(events: readonly AuditEvent[], detect: (e: AuditEvent) => Alert[], raw?: readonly string[]): Promise<WriteResult>;
   events(f: EventFilter): Promise<StoredEvent[]>;
   alerts(f: EventFilter): Promise<Alert[]>;
   /** every (auditID, stage) stored, for verification */
@@ -85,7 +88,7 @@ export interface EventRow {
   json: string;
 }
 
-export function eventRow(e: AuditEvent): EventRow {
+export function eventRow(e: AuditEvent, raw?: string): EventRow {
   const time = eventTime(e);
   const ms = Date.parse(time);
   return {
@@ -99,8 +102,55 @@ export function eventRow(e: AuditEvent): EventRow {
     namespace: e.objectRef?.namespace ?? '',
     name: e.objectRef?.name ?? '',
     code: e.responseStatus?.code ?? null,
-    json: JSON.stringify(e),
+    json: raw ?? JSON.stringify(e),
   };
+}
+
+/** One batch waiting for the transaction that will hold it. */
+export interface PendingWrite {
+  events: readonly AuditEvent[];
+  detect: (e: AuditEvent) => Alert[];
+  raw: readonly string[] | undefined;
+}
+
+/**
+ * Group commit: `commit` writes several batches in one transaction and returns each one's result. Batches
+ * that arrive while a transaction runs (or in the same turn of the event loop) wait and go together into
+ * the next one. When a group fails, its batches are retried one per transaction, so a batch that cannot
+ * be written fails alone instead of failing every batch it was grouped with.
+ */
+export function groupCommit(commit: (writes: readonly PendingWrite[]) => Promise<WriteResult[]>): AuditStore['write'] {
+  let queue: { write: PendingWrite; resolve: (r: WriteResult) => void; reject: (e: unknown) => void }[] = [];
+  let scheduled = false;
+  const run = async () => {
+    const group = queue;
+    queue = [];
+    try {
+      const results = await commit(group.map((g) => g.write));
+      group.forEach((g, i) => g.resolve(results[i] as WriteResult));
+    } catch (e) {
+      if (group.length === 1) group[0]?.reject(e);
+      else {
+        for (const g of group) {
+          await commit([g.write]).then(
+            ([r]) => g.resolve(r as WriteResult),
+            (err: unknown) => g.reject(err),
+          );
+        }
+      }
+    }
+    if (queue.length > 0) setImmediate(() => void run());
+    else scheduled = false;
+  };
+  return (events, detect, raw) =>
+    new Promise<WriteResult>((resolve, reject) => {
+      queue.push({ write: { events, detect, raw }, resolve, reject });
+      if (!scheduled) {
+        scheduled = true;
+        // after the current turn, so every batch whose body arrived in it joins the transaction
+        setImmediate(() => void run());
+      }
+    });
 }
 
 export function keyOf(auditID: string, stage: string): string {

@@ -96,7 +96,7 @@ function registerServe(program: Command, audit: Command): void {
       .option('--store <spec>', STORE_HELP, 'sqlite:kubeward-audit.db')
       .option('--retention-days <n>', 'delete events older than this many days')
       .option('--retention-max-mb <n>', 'delete the oldest events beyond this many MiB of stored events')
-      .option('--max-in-flight <n>', 'batches written at once before answering 429', '8')
+      .option('--max-in-flight <n>', 'batches accepted but not yet committed before answering 429', '16')
       .option('--trusted-user <name>', 'an admin whose bulk Secret reads are expected (repeatable)', collect, [] as string[])
       .option('--trusted-group <name>', 'a group whose bulk Secret reads are expected (repeatable)', collect, [] as string[])
       .action(async (o) => {
@@ -136,7 +136,7 @@ function registerServe(program: Command, audit: Command): void {
           ...(token ? { token } : {}),
           store,
           retention,
-          maxInFlight: positive('--max-in-flight', o.maxInFlight) ?? 8,
+          maxInFlight: positive('--max-in-flight', o.maxInFlight) ?? 16,
           detect: { trustedUsers: o.trustedUser, trustedGroups: o.trustedGroup },
         });
         process.stderr.write(`kubeward audit serve: listening on ${server.url}\n`);
