@@ -1,15 +1,19 @@
 /**
  * The HTML report: one self-contained file (inline CSS and script, no fetches; a CSP that allows only
  * the report's own script by hash), rendered with Preact on the server so every value from a
- * manifest, an API object or an audit log is escaped. Renders only; judges nothing.
+ * manifest, an API object or an audit log is escaped. The summary, the graph and the first page of
+ * findings are markup; the rest of the findings and the links' details travel as one JSON block that
+ * the script (client.ts) renders on demand, so a 5,000-finding report opens in a browser at once.
+ * Renders only; judges nothing.
  */
 import { createHash } from 'node:crypto';
 import { renderToString } from 'preact-render-to-string';
-import { PRACTICES, SEVERITIES, type Finding, type Practice, type Severity } from '../../model/finding.js';
-import type { GraphLink } from '../../model/graph.js';
+import { compareText, PRACTICES, SEVERITIES, type Finding, type Severity } from '../../model/finding.js';
 import type { ScanResult } from '../../model/result.js';
-import { evidenceLine, PRACTICE_TITLES } from '../text.js';
+import { PRACTICE_TITLES } from '../text.js';
+import { CLIENT_SCRIPT, PAGE_SIZE } from './client.js';
 import { LINK_STATES, STATE_COLOR, STATE_LABEL } from './colors.js';
+import { findingRow, jsonForScript, LIST_SEPARATOR, reportData } from './data.js';
 import { GraphSvg } from './graph-svg.js';
 
 const SEVERITY_COLOR: Record<Severity, string> = {
@@ -26,39 +30,24 @@ header{background:#24292f;color:#fff;padding:16px 24px}header h1{margin:0 0 4px;
 main{padding:16px 24px;max-width:1600px}section{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:16px;margin-bottom:16px}
 h2{margin:0 0 12px;font-size:16px}table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #eaeef2;vertical-align:top}
 th{background:#f6f8fa;font-weight:600}.sev{display:inline-block;min-width:64px;text-align:center;color:#fff;border-radius:10px;padding:1px 8px;font-size:12px;font-weight:600}
+${SEVERITIES.map((s) => `.sev-${s}{background:${SEVERITY_COLOR[s]}}`).join('')}
 .num{text-align:right;font-variant-numeric:tabular-nums}.muted{color:#57606a}.warn{color:#9a6700}code,.ev{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px;word-break:break-all}
 .graph-wrap{overflow:auto;max-height:70vh;border:1px solid #eaeef2;border-radius:6px}.graph{display:block;font-family:inherit}
 .edge{cursor:pointer}.edge:hover .line,.edge:focus .line,.edge.selected .line{stroke-width:5}.edge:focus{outline:none}
 .legend{display:flex;flex-wrap:wrap;gap:16px;margin:8px 0}.legend span{display:inline-flex;align-items:center;gap:6px}.swatch{width:24px;height:4px;border-radius:2px;display:inline-block}
 .link-detail{border-left:4px solid #d0d7de;padding:8px 12px;margin-top:12px;background:#f6f8fa}.filters{display:flex;flex-wrap:wrap;gap:12px;margin-bottom:12px;align-items:center}
-select,input{font:inherit;padding:4px 6px}details summary{cursor:pointer}details p{margin:4px 0}tr[hidden],section[hidden]{display:none}
+select,input{font:inherit;padding:4px 6px}details summary{cursor:pointer}details p{margin:4px 0}[hidden]{display:none!important}
 `;
 
-/** Filters the findings table and shows a link's details on a click; reads only the page's own DOM. */
-const SCRIPT = `(function(){
-var rows=Array.prototype.slice.call(document.querySelectorAll('tr.finding'));
-var f={practice:'',severity:'',component:'',link:'',text:''};
-function el(id){return document.getElementById(id);}
-function apply(){var shown=0;rows.forEach(function(r){var ok=(!f.practice||r.getAttribute('data-practice')===f.practice)&&(!f.severity||r.getAttribute('data-severity')===f.severity)&&(!f.component||r.getAttribute('data-component')===f.component)&&(!f.link||r.getAttribute('data-link')===f.link)&&(!f.text||r.textContent.toLowerCase().indexOf(f.text)>=0);r.hidden=!ok;if(ok)shown++;});el('shown').textContent=String(shown);el('link-filter').hidden=!f.link;}
-['practice','severity','component'].forEach(function(k){el('filter-'+k).addEventListener('change',function(e){f[k]=e.target.value;apply();});});
-el('filter-text').addEventListener('input',function(e){f.text=e.target.value.toLowerCase();apply();});
-function select(i){Array.prototype.forEach.call(document.querySelectorAll('.link-detail'),function(s){s.hidden=s.getAttribute('data-link-index')!==i;});Array.prototype.forEach.call(document.querySelectorAll('.edge'),function(e){e.classList.toggle('selected',e.getAttribute('data-link-index')===i);});el('link-none').hidden=i!=='';f.link=i;apply();}
-Array.prototype.forEach.call(document.querySelectorAll('.edge'),function(e){e.addEventListener('click',function(){select(e.getAttribute('data-link-index'));});e.addEventListener('keydown',function(ev){if(ev.key==='Enter'||ev.key===' '){ev.preventDefault();select(e.getAttribute('data-link-index'));}});});
-el('clear-link').addEventListener('click',function(){select('');});
-apply();})();`;
-
-const CSP = `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${createHash('sha256').update(SCRIPT).digest('base64')}'; base-uri 'none'; form-action 'none'`;
-
-function Severity({ s }: { s: Severity }) {
-  return (
-    <span class="sev" style={`background:${SEVERITY_COLOR[s]}`}>
-      {s}
-    </span>
-  );
-}
+const CSP = `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${createHash('sha256').update(CLIENT_SCRIPT).digest('base64')}'; base-uri 'none'; form-action 'none'`;
 
 function PracticeSummary({ findings }: { findings: readonly Finding[] }) {
-  const count = (p: Practice, s: Severity) => findings.filter((f) => f.practice === p && f.severity === s).length;
+  const counts = new Map<string, number>();
+  const bump = (k: string) => counts.set(k, (counts.get(k) ?? 0) + 1);
+  for (const f of findings) {
+    bump(`${f.practice} ${f.severity}`);
+    bump(f.practice);
+  }
   return (
     <table id="practice-summary">
       <thead>
@@ -75,10 +64,10 @@ function PracticeSummary({ findings }: { findings: readonly Finding[] }) {
           <tr data-practice={p}>
             <td>{PRACTICE_TITLES[p]}</td>
             {SEVERITIES.map((s) => (
-              <td class="num">{count(p, s) || <span class="muted">0</span>}</td>
+              <td class="num">{counts.get(`${p} ${s}`) ?? <span class="muted">0</span>}</td>
             ))}
             <td class="num">
-              <strong>{findings.filter((f) => f.practice === p).length}</strong>
+              <strong>{counts.get(p) ?? 0}</strong>
             </td>
           </tr>
         ))}
@@ -87,115 +76,74 @@ function PracticeSummary({ findings }: { findings: readonly Finding[] }) {
   );
 }
 
-function FindingDetails({ f }: { f: Finding }) {
-  const probe = f.evidence.probe;
-  return (
-    <details>
-      <summary>
-        <code>{f.id}</code> {f.title}
-      </summary>
-      {f.detail && <p>{f.detail}</p>}
-      <p>
-        <strong>Why: </strong>
-        {f.why}
-      </p>
-      <p>
-        <strong>Fix: </strong>
-        {f.remediation}
-      </p>
-      {f.cis.length > 0 && (
-        <p>
-          <strong>CIS: </strong>
-          {f.cis.join(', ')}
-        </p>
-      )}
-      {probe && (
-        <p class="probe">
-          <strong>Probe proof: </strong>
-          <code>
-            {probe.kind} {probe.target} at {probe.at}: {probe.outcome}
-            {probe.details ? ` ${JSON.stringify(probe.details)}` : ''}
-          </code>
-        </p>
-      )}
-      {f.references.length > 0 && (
-        <p>
-          <strong>References: </strong>
-          {f.references.map((r, i) => (
-            <>
-              {i > 0 && ', '}
-              {/^https:\/\//.test(r) ? (
-                <a href={r} rel="noreferrer noopener">
-                  {r}
-                </a>
-              ) : (
-                r
-              )}
-            </>
-          ))}
-        </p>
-      )}
-    </details>
-  );
+function Labelled({ label, text }: { label: string; text: string }) {
+  return text ? (
+    <p>
+      <strong>{label}: </strong>
+      {text}
+    </p>
+  ) : null;
 }
 
-function LinkDetail({ link, index, findings }: { link: GraphLink; index: number; findings: readonly Finding[] }) {
+/** One findings row, rendered here for the first page; the script's row() builds the same for the rest. */
+function FindingRow({ f }: { f: ReturnType<typeof findingRow> }) {
   return (
-    <section class="link-detail" data-link-index={String(index)} hidden style={`border-left-color:${STATE_COLOR[link.state]}`}>
-      <h3>
-        {link.source} → {link.target}
-      </h3>
-      <p>
-        <strong>{STATE_LABEL[link.state]}</strong> <span class="muted">({link.kind})</span>
-        {link.endpoint && (
-          <>
-            {' '}
-            <code>{link.endpoint}</code>
-          </>
-        )}
-      </p>
-      <ul>
-        <li>encryption: {link.encryption}</li>
-        <li>
-          server verification: {link.serverVerification.state}
-          {link.serverVerification.ca && <code> {link.serverVerification.ca}</code>}
-        </li>
-        <li>
-          client authentication: {link.clientAuthentication.state}
-          {link.clientAuthentication.ca && <code> {link.clientAuthentication.ca}</code>}
-        </li>
-      </ul>
-      {link.evidence.length > 0 && (
-        <>
-          <strong>Derived from</strong>
-          <ul>
-            {link.evidence.map((e) => (
-              <li class="ev">{evidenceLine(e)}</li>
-            ))}
-          </ul>
-        </>
-      )}
-      <strong class="link-findings-title">
-        {findings.length} finding{findings.length === 1 ? '' : 's'} on this link
-      </strong>
-      <ul class="link-findings">
-        {findings.map((f) => (
-          <li>
-            <Severity s={f.severity} /> <code>{f.id}</code> {f.title} <span class="muted">({f.host})</span>
-          </li>
-        ))}
-      </ul>
-    </section>
+    <tr class="finding" data-severity={f.severity} data-practice={f.practice} data-component={f.component} data-link={f.link}>
+      <td>
+        <span class={`sev sev-${f.severity}`}>{f.severity}</span>
+      </td>
+      <td>{f.practice}</td>
+      <td>
+        <details>
+          <summary>
+            <code>{f.id}</code> {f.title}
+          </summary>
+          {f.detail && <p>{f.detail}</p>}
+          <Labelled label="Why" text={f.why} />
+          <Labelled label="Fix" text={f.remediation} />
+          <Labelled label="CIS" text={f.cis} />
+          {f.probe && (
+            <p class="probe">
+              <strong>Probe proof: </strong>
+              <code>{f.probe}</code>
+            </p>
+          )}
+          {f.references && (
+            <p>
+              <strong>References: </strong>
+              {f.references.split(LIST_SEPARATOR).map((r, i) => (
+                <>
+                  {i > 0 && ', '}
+                  {/^https:\/\//.test(r) ? (
+                    <a href={r} rel="noreferrer noopener">
+                      {r}
+                    </a>
+                  ) : (
+                    r
+                  )}
+                </>
+              ))}
+            </p>
+          )}
+        </details>
+      </td>
+      <td>
+        {f.component}
+        <br />
+        <span class="muted">{f.host}</span>
+      </td>
+      <td class="ev">{f.evidence}</td>
+    </tr>
   );
 }
 
 function Page({ result }: { result: ScanResult }) {
   const { findings, graph, summary } = result;
   const linkIndex = new Map(graph.links.map((l, i) => [l.id, i]));
-  const perLink = new Map<string, Finding[]>();
-  for (const f of findings) if (f.link !== undefined) perLink.set(f.link, [...(perLink.get(f.link) ?? []), f]);
-  const counts = new Map([...perLink].map(([k, v]) => [k, v.length]));
-  const components = [...new Set(findings.map((f) => f.component))].sort();
+  const counts = new Map<string, number>();
+  for (const f of findings) if (f.link !== undefined) counts.set(f.link, (counts.get(f.link) ?? 0) + 1);
+  const components = [...new Set(findings.map((f) => f.component))].sort(compareText);
+  const firstPage = findings.slice(0, PAGE_SIZE);
   return (
     <html lang="en">
       <head>
@@ -244,9 +192,7 @@ function Page({ result }: { result: ScanResult }) {
             <p id="link-none" class="muted">
               No link selected.
             </p>
-            {graph.links.map((l, i) => (
-              <LinkDetail link={l} index={i} findings={perLink.get(l.id) ?? []} />
-            ))}
+            <section id="link-detail" class="link-detail" hidden />
           </section>
           <section id="findings">
             <h2>
@@ -297,29 +243,27 @@ function Page({ result }: { result: ScanResult }) {
                   <th>Evidence</th>
                 </tr>
               </thead>
-              <tbody>
-                {findings.map((f) => (
-                  <tr class="finding" data-practice={f.practice} data-severity={f.severity} data-component={f.component} data-link={f.link !== undefined ? String(linkIndex.get(f.link) ?? '') : ''}>
-                    <td>
-                      <Severity s={f.severity} />
-                    </td>
-                    <td>{f.practice}</td>
-                    <td>
-                      <FindingDetails f={f} />
-                    </td>
-                    <td>
-                      {f.component}
-                      <br />
-                      <span class="muted">{f.host}</span>
-                    </td>
-                    <td class="ev">{evidenceLine(f.evidence)}</td>
-                  </tr>
+              <tbody id="findings-rows">
+                {firstPage.map((f) => (
+                  <FindingRow f={findingRow(f, linkIndex)} />
                 ))}
               </tbody>
             </table>
+            <p class="muted">
+              <span id="listed">{firstPage.length}</span> listed{' '}
+              <button id="more" type="button" hidden>
+                show more
+              </button>
+            </p>
+            {firstPage.length < findings.length && (
+              <p id="no-script" class="warn">
+                The first {firstPage.length} findings, most severe first, are listed here; the filters, the link details and the other {findings.length - firstPage.length} need JavaScript. <code>kubeward scan</code> prints them all as text or JSON.
+              </p>
+            )}
           </section>
         </main>
-        <script dangerouslySetInnerHTML={{ __html: SCRIPT }} />
+        <script id="report-data" type="application/json" dangerouslySetInnerHTML={{ __html: jsonForScript(reportData(result)) }} />
+        <script dangerouslySetInnerHTML={{ __html: CLIENT_SCRIPT }} />
       </body>
     </html>
   );
