@@ -1,9 +1,10 @@
 /**
  * The HTML report at fleet size: a 100-host model (3 control-plane hosts from the insecure example,
  * 97 workers with its kubelet and CNI) with 5,000 findings. Targets: report rendered and written ≤ 1 s; opened in
- * Debian's Chromium and rendered (load event and the graph's links visible) ≤ 2 s.
+ * Debian's Chromium and rendered (load event and the graph's links visible) ≤ 2 s. Baseline: the
+ * report with every finding and link detail as markup (10 MB): written in 586 ms, opened in 4,798 ms.
  */
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,10 +64,27 @@ for (let i = 0; i < 5; i++) {
   opens.push(performance.now() - t0);
   await page.close();
 }
+// The wall time above is at the mercy of the machine's load; the renderer's main-thread CPU time
+// (from a Chromium trace: the thread duration of its top-level tasks) is what the page itself costs.
+type TraceEvent = { name: string; ph: string; pid: number; tid: number; tdur?: number; args?: { name?: string } };
+const cpus: number[] = [];
+for (let i = 0; i < 3; i++) {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', '__metadata'] });
+  await page.goto(`file://${file}`, { waitUntil: 'load', timeout: 120_000 });
+  await page.locator('.graph').waitFor({ state: 'visible' });
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+  const events = (JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] }).traceEvents;
+  const renderer = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  cpus.push(events.filter((e) => e.ph === 'X' && e.name === 'RunTask' && renderer.has(`${e.pid}:${e.tid}`)).reduce((sum, e) => sum + (e.tdur ?? 0) / 1000, 0));
+  await page.close();
+}
 await browser.close();
 const openMs = [...opens].sort((a, b) => a - b)[2]!;
+const cpuMs = [...cpus].sort((a, b) => a - b)[1]!;
 
 console.log(`model: ${HOSTS} hosts, ${result.findings.length} findings, ${result.graph.nodes.length} graph nodes, ${result.graph.links.length} links`);
 console.log(`report written  median ${writeMs.toFixed(0)} ms  (${(statSync(file).size / 1e6).toFixed(1)} MB)  target ≤ 1000 ms  ratio ${(writeMs / 1000).toFixed(2)}  ${writeMs <= 1000 ? 'MET' : 'NOT MET'}`);
 console.log(`opened+rendered median ${openMs.toFixed(0)} ms in Chromium  target ≤ 2000 ms  ratio ${(openMs / 2000).toFixed(2)}  ${openMs <= 2000 ? 'MET' : 'NOT MET'}`);
+console.log(`renderer main-thread CPU median ${cpuMs.toFixed(0)} ms (load average ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]})`);
 rmSync(dir, { recursive: true, force: true });
