@@ -7,8 +7,7 @@ import { resolve } from 'node:path';
 import type { Host, InputProblem } from '../model/control-plane.js';
 import { describeFile } from '../sources/files.js';
 import type { NodeContext } from '../sources/node-fs.js';
-import { certificateFacts, pemBlocks } from '../sources/pem.js';
-import { derOf } from './pem-store.js';
+import { blockDer, certificateFacts, pemBlocks } from '../sources/pem.js';
 import type { InventoryItem } from './inventory.js';
 
 /** The kubeconfig file as a one-file host (its CA and client certificate, embedded or referenced). */
@@ -47,7 +46,14 @@ export async function issuedCertificates(kubeconfig: string, context?: string): 
     certificateFacts(pem).forEach((cert, index) => {
       out.items.push({ host: 'cluster', location: `CertificateSigningRequest/${name}`, object: `CertificateSigningRequest/${name}`, file: null, line: null, index, cert, usedBy: [`issued to ${username} (${csr.spec.signerName})`], chain: 'issuer-not-found' });
     });
-    for (const b of pemBlocks(pem).blocks) if (b.label === 'CERTIFICATE') out.ders.push(derOf(b.text));
+    for (const b of pemBlocks(pem).blocks) {
+      if (b.label !== 'CERTIFICATE') continue;
+      try {
+        out.ders.push(blockDer(b));
+      } catch {
+        // not base64: certificateFacts left it out too
+      }
+    }
   }
   return out;
 }

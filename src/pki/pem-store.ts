@@ -1,20 +1,16 @@
 /**
- * The I/O half of the inventory: the PEM certificates behind the model's facts (for signature
- * checks), and the facts of keys embedded in kubeconfigs (which the model does not keep). Key
- * material is reduced to facts here and goes no further.
+ * The I/O half of the inventory: the DER certificates behind the model's facts (for signature
+ * checks; read again only when the facts were not read in this process), and the facts of keys
+ * embedded in kubeconfigs (which the model does not keep). Key material is reduced to facts here
+ * and goes no further.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { ControlPlane, KeyFacts } from '../model/control-plane.js';
-import { pemBlocks, privateKeyFacts } from '../sources/pem.js';
+import { blockDer, derOfFacts, pemBlocks, privateKeyFacts } from '../sources/pem.js';
 import type { CertificateStore, EmbeddedKeys } from './inventory.js';
-
-/** DER of a PEM block (the base64 between the markers; headers such as Proc-Type do not occur in certificates). */
-export function derOf(block: string): Buffer {
-  return Buffer.from(block.replace(/-----[^-]+-----/g, ''), 'base64');
-}
 
 export function fingerprintOf(der: Uint8Array): string {
   return createHash('sha256').update(der).digest('hex');
@@ -23,7 +19,12 @@ export function fingerprintOf(der: Uint8Array): string {
 function addPems(store: Map<string, Uint8Array>, text: string): void {
   for (const b of pemBlocks(text).blocks) {
     if (b.label !== 'CERTIFICATE') continue;
-    const der = derOf(b.text);
+    let der: Buffer;
+    try {
+      der = blockDer(b);
+    } catch {
+      continue; // the source reported it already
+    }
     store.set(fingerprintOf(der), der);
   }
 }
@@ -53,6 +54,12 @@ export function readCertificateStore(cp: ControlPlane): { store: CertificateStor
     const root = host.root === 'live' ? '/' : host.root;
     for (const [path, file] of Object.entries(host.files)) {
       if (!file.exists || (!file.certificates?.length && !file.kubeconfig)) continue;
+      const ders = file.kubeconfig ? [] : (file.certificates ?? []).map(derOfFacts);
+      if (ders.length > 0 && ders.every((d) => d !== undefined)) {
+        // read in this process: the DER is at hand (only kubeconfigs are read again, for their embedded keys)
+        file.certificates!.forEach((c, i) => store.set(c.fingerprint, ders[i]!));
+        continue;
+      }
       let text: string;
       try {
         // synchronous: thousands of small sequential reads are several times faster without a thread-pool round trip each

@@ -1,7 +1,9 @@
 /**
- * A tiny DER reader (X.690) for the few certificate fields node:crypto's X509Certificate does not
- * expose: the signature algorithm, key usage bits, subject/authority key identifiers and extended key
- * usages. Definite lengths only, as DER requires.
+ * A small DER reader (X.690) for X.509 certificates (RFC 5280 §4.1) and public/private keys: every
+ * certificate field the model needs, read straight from the bytes. Building a node:crypto
+ * X509Certificate per file costs far more than reading these fields (thousands of certificates
+ * in an inventory). Strict where a lenient reading could yield a wrong fact: a structure that is not
+ * what RFC 5280 says throws an Error starting "DER:" that names what is wrong.
  */
 
 export interface Tlv {
@@ -17,6 +19,7 @@ export interface Tlv {
 export function readTlv(buf: Uint8Array, offset: number): Tlv {
   if (offset + 2 > buf.length) throw new Error('DER: truncated header');
   const tag = buf[offset]!;
+  if ((tag & 0x1f) === 0x1f) throw new Error('DER: multi-byte tags do not occur in certificates');
   let len = buf[offset + 1]!;
   let start = offset + 2;
   if (len & 0x80) {
@@ -35,6 +38,7 @@ export function childrenOf(buf: Uint8Array, parent: Tlv): Tlv[] {
   const out: Tlv[] = [];
   for (let o = parent.start; o < parent.end; ) {
     const t = readTlv(buf, o);
+    if (t.end > parent.end) throw new Error('DER: content runs past its enclosing structure');
     out.push(t);
     o = t.end;
   }
@@ -42,6 +46,7 @@ export function childrenOf(buf: Uint8Array, parent: Tlv): Tlv[] {
 }
 
 export function oidText(buf: Uint8Array, t: Tlv): string {
+  if (t.end === t.start || buf[t.end - 1]! & 0x80) throw new Error('DER: truncated OBJECT IDENTIFIER');
   const parts: number[] = [];
   let v = 0;
   for (let i = t.start; i < t.end; i++) {
@@ -57,60 +62,287 @@ export function oidText(buf: Uint8Array, t: Tlv): string {
 }
 
 export function hex(buf: Uint8Array, t: Tlv): string {
-  return Buffer.from(buf.subarray(t.start, t.end)).toString('hex');
+  return Buffer.from(buf.buffer, buf.byteOffset + t.start, t.end - t.start).toString('hex');
 }
 
-const TAG = { sequence: 0x30, oid: 0x06, octetString: 0x04, bitString: 0x03, extensions: 0xa3, keyId: 0x80 } as const;
+const TAG = {
+  boolean: 0x01,
+  integer: 0x02,
+  bitString: 0x03,
+  octetString: 0x04,
+  oid: 0x06,
+  utcTime: 0x17,
+  generalizedTime: 0x18,
+  sequence: 0x30,
+  set: 0x31,
+  version: 0xa0,
+  issuerUniqueId: 0x81,
+  subjectUniqueId: 0x82,
+  extensions: 0xa3,
+  keyId: 0x80,
+} as const;
 
-export interface CertificateDer {
+/** A whole TLV's bytes, header included. */
+const whole = (buf: Uint8Array, t: Tlv): Uint8Array => buf.subarray(t.offset, t.end);
+const content = (buf: Uint8Array, t: Tlv): Uint8Array => buf.subarray(t.start, t.end);
+
+function need(t: Tlv | undefined, tag: number, what: string): Tlv {
+  if (!t || t.tag !== tag) throw new Error(`DER: ${what} ${t ? `has tag 0x${t.tag.toString(16)}` : 'is missing'}`);
+  return t;
+}
+
+/** The three parts of a certificate and the TBSCertificate's fields, checked for shape only. */
+export interface CertificateParts {
+  /** TBSCertificate, header included: the signed bytes */
+  tbs: Uint8Array;
+  /** TBSCertificate's fields: [version], serial, signature, issuer, validity, subject, spki, ... */
+  fields: Tlv[];
+  /** index of serialNumber in `fields` (1 with a version field, else 0) */
+  first: number;
+  /** Certificate.signatureAlgorithm's OID */
   signatureAlgorithmOid: string;
-  keyUsageBits: number[];
+  /** the signature value (BIT STRING content without its unused-bits byte) */
+  signature: Uint8Array;
+  /** subjectPublicKeyInfo, header included */
+  spki: Uint8Array;
+  /** TBSCertificate.signature equals Certificate.signatureAlgorithm (RFC 5280 §4.1.2.3; OpenSSL's X509_verify refuses otherwise) */
+  algorithmsAgree: boolean;
+}
+
+/** Splits a certificate's DER (RFC 5280 §4.1.1); cheap enough to run per signature check. */
+export function certificateParts(der: Uint8Array): CertificateParts {
+  const cert = need(readTlv(der, 0), TAG.sequence, 'Certificate');
+  if (cert.end !== der.length) throw new Error(`DER: ${der.length - cert.end} bytes after the certificate`);
+  const top = childrenOf(der, cert);
+  if (top.length !== 3) throw new Error(`DER: a Certificate has 3 parts, this one ${top.length}`);
+  const tbs = need(top[0], TAG.sequence, 'TBSCertificate');
+  const sigAlg = need(top[1], TAG.sequence, 'signatureAlgorithm');
+  const sig = need(top[2], TAG.bitString, 'signatureValue');
+  if (sig.end === sig.start || der[sig.start] !== 0) throw new Error('DER: signatureValue is not a whole number of bytes');
+  const fields = childrenOf(der, tbs);
+  const first = fields[0]?.tag === TAG.version ? 1 : 0;
+  const spki = need(fields[first + 5], TAG.sequence, 'subjectPublicKeyInfo');
+  const tbsAlg = need(fields[first + 1], TAG.sequence, 'TBSCertificate signature');
+  return {
+    tbs: whole(der, tbs),
+    fields,
+    first,
+    signatureAlgorithmOid: oidText(der, need(childrenOf(der, sigAlg)[0], TAG.oid, 'signature algorithm OID')),
+    signature: der.subarray(sig.start + 1, sig.end),
+    spki: whole(der, spki),
+    algorithmsAgree: Buffer.compare(whole(der, tbsAlg), whole(der, sigAlg)) === 0,
+  };
+}
+
+/** One attribute of a distinguished name: its type and its string value as encoded. */
+export interface NameAttribute {
+  oid: string;
+  /** the ASN.1 string type (12 UTF8String, 19 PrintableString, 22 IA5String, ...) */
+  tag: number;
+  value: Uint8Array;
+}
+
+/** RDNs in encoded order, each a set of attributes (usually one). */
+export type Name = NameAttribute[][];
+
+/** A GeneralName (RFC 5280 §4.2.1.6): its context tag number (2 dNSName, 7 iPAddress, ...) and content. */
+export interface GeneralName {
+  kind: number;
+  value: Uint8Array;
+}
+
+export interface CertificateDer extends CertificateParts {
+  /** 0, 1 or 2 (v1, v2, v3) */
+  version: number;
+  /** serialNumber's content octets (two's complement, big-endian) */
+  serial: Uint8Array;
+  issuer: Name;
+  subject: Name;
+  /** ISO 8601 */
+  notBefore: string;
+  notAfter: string;
+  keyUsageBits?: number[];
   extKeyUsageOids: string[];
   subjectKeyId?: string;
   authorityKeyId?: string;
+  basicConstraints?: { ca: boolean; pathLen?: number };
+  subjectAltNames?: GeneralName[];
 }
 
-/** Reads the fields node:crypto lacks from a certificate's DER (RFC 5280 §4.1). */
-export function readCertificateDer(der: Uint8Array): CertificateDer {
-  const cert = readTlv(der, 0);
-  const [tbs, sigAlg] = childrenOf(der, cert);
-  if (!tbs || !sigAlg) throw new Error('DER: not a certificate');
-  const algOid = childrenOf(der, sigAlg)[0];
-  const out: CertificateDer = { signatureAlgorithmOid: algOid ? oidText(der, algOid) : '', keyUsageBits: [], extKeyUsageOids: [] };
-  const extWrapper = childrenOf(der, tbs).find((t) => t.tag === TAG.extensions);
-  const extSeq = extWrapper ? childrenOf(der, extWrapper)[0] : undefined;
-  for (const ext of extSeq ? childrenOf(der, extSeq) : []) {
-    const parts = childrenOf(der, ext);
-    const id = parts[0] ? oidText(der, parts[0]) : '';
-    const valueOctets = parts[parts.length - 1];
-    if (!valueOctets || valueOctets.tag !== TAG.octetString) continue;
-    const inner = readTlv(der, valueOctets.start);
-    if (id === '2.5.29.15' && inner.tag === TAG.bitString) {
-      const unused = der[inner.start] ?? 0;
-      const bytes = der.subarray(inner.start + 1, inner.end);
-      const bits = bytes.length * 8 - unused;
-      for (let i = 0; i < bits; i++) if (bytes[i >> 3]! & (0x80 >> (i & 7))) out.keyUsageBits.push(i);
-    } else if (id === '2.5.29.14' && inner.tag === TAG.octetString) {
-      out.subjectKeyId = hex(der, inner);
-    } else if (id === '2.5.29.35' && inner.tag === TAG.sequence) {
-      const kid = childrenOf(der, inner).find((t) => t.tag === TAG.keyId);
-      if (kid) out.authorityKeyId = hex(der, kid);
-    } else if (id === '2.5.29.37' && inner.tag === TAG.sequence) {
-      out.extKeyUsageOids = childrenOf(der, inner).filter((t) => t.tag === TAG.oid).map((t) => oidText(der, t));
+function readName(der: Uint8Array, at: Tlv | undefined, what: string): Name {
+  const name: Name = [];
+  for (const rdn of childrenOf(der, need(at, TAG.sequence, what))) {
+    const attributes: NameAttribute[] = [];
+    for (const atv of childrenOf(der, need(rdn, TAG.set, `${what} RDN`))) {
+      const parts = childrenOf(der, need(atv, TAG.sequence, `${what} attribute`));
+      const value = parts[1];
+      if (!value || parts.length !== 2) throw new Error(`DER: ${what} attribute is not a type and a value`);
+      attributes.push({ oid: oidText(der, need(parts[0], TAG.oid, `${what} attribute type`)), tag: value.tag, value: content(der, value) });
+    }
+    name.push(attributes);
+  }
+  return name;
+}
+
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** `count` ASCII digits at `at` as a number; NaN when one is not a digit. */
+function digits(der: Uint8Array, at: number, count: number): number {
+  let v = 0;
+  for (let i = at; i < at + count; i++) {
+    const d = der[i]! - 0x30;
+    if (d < 0 || d > 9) return NaN;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/** UTCTime or GeneralizedTime as RFC 5280 §4.1.2.5 allows them (UTC, seconds, no fraction) → ISO 8601. */
+function readTime(der: Uint8Array, t: Tlv | undefined, what: string): string {
+  if (!t || (t.tag !== TAG.utcTime && t.tag !== TAG.generalizedTime)) throw new Error(`DER: ${what} is not a UTCTime or GeneralizedTime`);
+  const yearDigits = t.tag === TAG.utcTime ? 2 : 4;
+  const at = t.start + yearDigits;
+  const y = digits(der, t.start, yearDigits);
+  const [mo, d, h, mi, s] = [digits(der, at, 2), digits(der, at + 2, 2), digits(der, at + 4, 2), digits(der, at + 6, 2), digits(der, at + 8, 2)];
+  // two-digit years: 50-99 are 19xx, 00-49 are 20xx (RFC 5280 §4.1.2.5.1)
+  const year = yearDigits === 2 ? (y < 50 ? 2000 + y : 1900 + y) : y;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const valid = t.end - t.start === yearDigits + 11 && der[t.end - 1] === 0x5a && !Number.isNaN(y + mo + d + h + mi + s);
+  if (!valid || mo < 1 || mo > 12 || d < 1 || d > (mo === 2 && !leap ? 28 : DAYS_IN_MONTH[mo - 1]!) || h > 23 || mi > 59 || s > 59) {
+    const text = Buffer.from(content(der, t)).toString('latin1');
+    throw new Error(`DER: ${what} "${text}" is not a valid time in the form RFC 5280 requires (UTC with seconds)`);
+  }
+  const date = new Date(Date.UTC(2000, mo - 1, d, h, mi, s));
+  date.setUTCFullYear(year);
+  return date.toISOString();
+}
+
+/** An INTEGER's content, refusing the needless leading byte DER forbids (as OpenSSL's decoder does). */
+function integerContent(der: Uint8Array, t: Tlv | undefined, what: string): Uint8Array {
+  const i = need(t, TAG.integer, what);
+  const b = content(der, i);
+  if (b.length === 0 || (b.length > 1 && ((b[0] === 0 && !(b[1]! & 0x80)) || (b[0] === 0xff && b[1]! & 0x80)))) throw new Error(`DER: ${what} is not a minimally encoded INTEGER`);
+  return b;
+}
+
+/** A small non-negative INTEGER (versions, path lengths); negative values come back negative. */
+function smallInteger(b: Uint8Array): number {
+  let v = b[0]! & 0x80 ? -1 : 0;
+  for (const x of b) v = v * 256 + x;
+  return v;
+}
+
+function bitStringBits(der: Uint8Array, t: Tlv, what: string): number[] {
+  const unused = der[t.start];
+  if (unused === undefined || unused > 7 || (unused > 0 && t.end - t.start === 1)) throw new Error(`DER: ${what} is not a valid BIT STRING`);
+  const out: number[] = [];
+  const bits = (t.end - t.start - 1) * 8 - unused;
+  for (let i = 0; i < bits; i++) if (der[t.start + 1 + (i >> 3)]! & (0x80 >> (i & 7))) out.push(i);
+  return out;
+}
+
+const EXT = {
+  subjectKeyId: '2.5.29.14',
+  keyUsage: '2.5.29.15',
+  subjectAltName: '2.5.29.17',
+  basicConstraints: '2.5.29.19',
+  authorityKeyId: '2.5.29.35',
+  extKeyUsage: '2.5.29.37',
+} as const;
+
+/** The one TLV inside an extension's OCTET STRING. */
+function extensionValue(der: Uint8Array, value: Tlv, id: string, tag: number): Tlv {
+  const t = readTlv(der, value.start);
+  if (t.end !== value.end) throw new Error(`DER: extension ${id} has bytes after its value`);
+  return need(t, tag, `extension ${id} value`);
+}
+
+/** Reads one extension's value into `out` (the extensions the model keeps; others are skipped). */
+function readExtension(der: Uint8Array, id: string, value: Tlv, out: CertificateDer): void {
+  switch (id) {
+    case EXT.keyUsage:
+      out.keyUsageBits = bitStringBits(der, extensionValue(der, value, id, TAG.bitString), `extension ${id} (keyUsage)`);
+      break;
+    case EXT.extKeyUsage:
+      for (const t of childrenOf(der, extensionValue(der, value, id, TAG.sequence))) out.extKeyUsageOids.push(oidText(der, need(t, TAG.oid, `extension ${id} (extKeyUsage) purpose`)));
+      break;
+    case EXT.subjectKeyId:
+      out.subjectKeyId = hex(der, extensionValue(der, value, id, TAG.octetString));
+      break;
+    case EXT.authorityKeyId:
+      for (const t of childrenOf(der, extensionValue(der, value, id, TAG.sequence))) if (t.tag === TAG.keyId) out.authorityKeyId = hex(der, t);
+      break;
+    case EXT.basicConstraints: {
+      const parts = childrenOf(der, extensionValue(der, value, id, TAG.sequence));
+      const flag = parts[0]?.tag === TAG.boolean ? parts.shift() : undefined;
+      if (flag && flag.end - flag.start !== 1) throw new Error(`DER: extension ${id} (basicConstraints) cA is not a BOOLEAN`);
+      if (parts.length > 1) throw new Error(`DER: extension ${id} (basicConstraints) has more than cA and pathLenConstraint`);
+      const bc: { ca: boolean; pathLen?: number } = { ca: flag !== undefined && der[flag.start] !== 0 };
+      if (parts[0]) bc.pathLen = smallInteger(integerContent(der, parts[0], `extension ${id} (basicConstraints) pathLenConstraint`));
+      out.basicConstraints = bc;
+      break;
+    }
+    case EXT.subjectAltName: {
+      const names: GeneralName[] = [];
+      for (const t of childrenOf(der, extensionValue(der, value, id, TAG.sequence))) {
+        if ((t.tag & 0xc0) !== 0x80) throw new Error(`DER: extension ${id} (subjectAltName) holds a name with tag 0x${t.tag.toString(16)}`);
+        names.push({ kind: t.tag & 0x1f, value: content(der, t) });
+      }
+      out.subjectAltNames = names;
+      break;
+    }
+    default:
+  }
+}
+
+/** Reads every certificate field the model needs (RFC 5280 §4.1.2). Throws "DER: ..." on a malformed certificate. */
+export function readCertificate(der: Uint8Array): CertificateDer {
+  const parts = certificateParts(der);
+  const { fields, first } = parts;
+  const version = first === 1 ? smallInteger(integerContent(der, childrenOf(der, fields[0]!)[0], 'version')) : 0;
+  if (version < 0 || version > 2) throw new Error(`DER: unknown certificate version ${version + 1}`);
+  const serial = integerContent(der, fields[first], 'serialNumber');
+  const validity = childrenOf(der, need(fields[first + 3], TAG.sequence, 'validity'));
+  if (validity.length !== 2) throw new Error('DER: validity is not notBefore and notAfter');
+  const out: CertificateDer = {
+    ...parts,
+    version,
+    serial,
+    issuer: readName(der, fields[first + 2], 'issuer'),
+    subject: readName(der, fields[first + 4], 'subject'),
+    notBefore: readTime(der, validity[0], 'notBefore'),
+    notAfter: readTime(der, validity[1], 'notAfter'),
+    extKeyUsageOids: [],
+  };
+  let at = first + 6;
+  if (fields[at]?.tag === TAG.issuerUniqueId) at++;
+  if (fields[at]?.tag === TAG.subjectUniqueId) at++;
+  const extWrapper = fields[at];
+  if (extWrapper) {
+    if (extWrapper.tag !== TAG.extensions || at !== fields.length - 1) throw new Error(`DER: unexpected field with tag 0x${extWrapper.tag.toString(16)} in TBSCertificate`);
+    if (version !== 2) throw new Error('DER: extensions in a certificate that is not version 3');
+    const list = childrenOf(der, need(childrenOf(der, extWrapper)[0], TAG.sequence, 'extensions'));
+    const seen = new Set<string>();
+    for (const ext of list) {
+      const [idTlv, ...rest] = childrenOf(der, need(ext, TAG.sequence, 'extension'));
+      const id = oidText(der, need(idTlv, TAG.oid, 'extension id'));
+      // RFC 5280 §4.2: "A certificate MUST NOT include more than one instance of a particular extension"
+      if (seen.has(id)) throw new Error(`DER: extension ${id} occurs twice`);
+      seen.add(id);
+      if (rest[0]?.tag === TAG.boolean) rest.shift();
+      if (rest.length !== 1) throw new Error(`DER: extension ${id} is not an id, a criticality and a value`);
+      readExtension(der, id, need(rest[0], TAG.octetString, `extension ${id} value`), out);
     }
   }
   return out;
 }
 
 /** Encodes one DER TLV. */
-function tlv(tag: number, content: Uint8Array): Buffer {
-  const n = content.length;
+function tlv(tag: number, body: Uint8Array): Buffer {
+  const n = body.length;
   const len = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : n < 0x10000 ? [0x82, n >> 8, n & 0xff] : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
-  return Buffer.concat([Buffer.from([tag, ...len]), content]);
+  return Buffer.concat([Buffer.from([tag, ...len]), body]);
 }
-
-/** A whole TLV's bytes, header included. */
-const whole = (buf: Uint8Array, t: Tlv): Uint8Array => buf.subarray(t.offset, t.end);
 
 const OID = {
   rsa: '1.2.840.113549.1.1.1',
@@ -163,18 +395,6 @@ export function readSpki(spki: Uint8Array): PublicKeyInfo | undefined {
   if (oid === OID.ed25519) return { spki: der, type: 'ed25519', bits: 256 };
   if (oid === OID.ed448) return { spki: der, type: 'ed448', bits: 456 };
   return undefined;
-}
-
-/** The SubjectPublicKeyInfo inside a certificate's DER. */
-export function certificateSpki(der: Uint8Array): Uint8Array {
-  const cert = readTlv(der, 0);
-  const tbs = childrenOf(der, cert)[0];
-  if (!tbs) throw new Error('DER: not a certificate');
-  const fields = childrenOf(der, tbs);
-  // version [0] is optional; then serial, signature, issuer, validity, subject, subjectPublicKeyInfo
-  const spki = fields[fields[0]?.tag === 0xa0 ? 6 : 5];
-  if (!spki) throw new Error('DER: no subjectPublicKeyInfo');
-  return whole(der, spki);
 }
 
 const RSA_ALG = tlv(0x30, Buffer.concat([Buffer.from([0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01]), Buffer.from([0x05, 0x00])]));
