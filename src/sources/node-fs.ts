@@ -21,6 +21,8 @@ export interface NodeContext {
   accounts?: Accounts;
   /** symlink targets by host path ("" for a non-link, null for a missing path) */
   links?: Map<string, string | null>;
+  /** hostPathOf's answers by display path: a file is stat'ed, then read, through the same walk */
+  hostPaths?: Map<string, string>;
 }
 
 export interface Accounts {
@@ -54,6 +56,16 @@ export function toDisplay(path: string): string {
 /** This machine's path for a node path, following symlinks inside the node root. */
 export function hostPathOf(ctx: NodeContext, display: string): string {
   if (ctx.root === '/') return `/${display}`;
+  ctx.hostPaths ??= new Map();
+  let path = ctx.hostPaths.get(display);
+  if (path === undefined) {
+    path = walkInRoot(ctx, display);
+    ctx.hostPaths.set(display, path);
+  }
+  return path;
+}
+
+function walkInRoot(ctx: NodeContext, display: string): string {
   const rest = display.split('/').filter((p) => p.length > 0);
   let cur: string[] = [];
   let hops = 0;
