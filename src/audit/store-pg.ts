@@ -29,6 +29,10 @@ type Row = SelectedRow<AuditEvent>;
 
 export async function openPostgresStore(url: string): Promise<AuditStore> {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
+  // An idle connection the server drops (restart, failover) is an error event on the pool: without a
+  // listener it would end the process. The pool discards that connection; the next write opens a new one
+  // (or fails, and audit serve answers 503 until the server is back).
+  pool.on('error', () => undefined);
   await pool.query(SCHEMA);
   const filter = (f: EventFilter, params: unknown[]): string => {
     const parts: string[] = [];

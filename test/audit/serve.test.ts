@@ -5,9 +5,9 @@
  * restarted, and every acknowledged (auditID, stage) found in the store.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectEvents } from '../../src/audit/detect.js';
 import { readAuditEvents } from '../../src/audit/read.js';
@@ -17,6 +17,7 @@ import { keyOf } from '../../src/audit/store.js';
 import { REPO, runCli } from '../helpers/cli.js';
 import { createCa, issueCert, pkiDir, rmPki, type CertFiles } from '../helpers/openssl-pki.js';
 import { freePort } from '../helpers/etcd.js';
+import { batches, call, eventList, waitForHealth, type Reply } from './serve-helpers.js';
 
 const LAB = new URL('../fixtures/audit/k8s-1.20-lab/dev-audit.log', import.meta.url).pathname;
 
@@ -62,35 +63,8 @@ function stop(r: Running, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   });
 }
 
-interface Reply {
-  status: number;
-  body: string;
-  retryAfter?: string;
-}
-
 function post(port: number, body: string, id: CertFiles | null, path = '/', token?: string): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port, path, method: 'POST', ca: readFileSync(ca.cert), ...(id ? { cert: readFileSync(id.cert), key: readFileSync(id.key) } : {}), headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(token ? { authorization: `Bearer ${token}` } : {}) }, agent: false },
-      (res) => {
-        let text = '';
-        res.on('data', (d: Buffer) => (text += d.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, ...(res.headers['retry-after'] ? { retryAfter: String(res.headers['retry-after']) } : {}) }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-function eventList(items: AuditEvent[]): string {
-  return JSON.stringify({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', items });
-}
-
-function batches(events: AuditEvent[], size: number): AuditEvent[][] {
-  const out: AuditEvent[][] = [];
-  for (let i = 0; i < events.length; i += size) out.push(events.slice(i, i + size));
-  return out;
+  return call(port, { ca, id, body, path, ...(token ? { token } : {}) });
 }
 
 beforeAll(async () => {
@@ -191,6 +165,36 @@ describe('audit serve', () => {
     expect(lost).toEqual([]);
     expect(acked.size).toBe(keys.size);
   }, 180_000);
+
+  it('429 while batches wait for a store that is locked, 503 when the store fails; what was acknowledged stays stored', async () => {
+    const store = join(dir, 'busy.db');
+    const r = await startServe(await freePort(), `sqlite:${store}`, ['--client-ca', ca.cert, '--max-in-flight', '1']);
+    const [a, b, c] = batches(labEvents, 50) as [AuditEvent[], AuditEvent[], AuditEvent[]];
+    try {
+      expect((await post(r.port, eventList(a), client)).status).toBe(200);
+      // another process holds SQLite's write lock: the writer thread waits busy_timeout (5 s), then fails
+      const locker = new Database(store);
+      locker.exec('BEGIN IMMEDIATE');
+      const blocked = post(r.port, eventList(b), client);
+      await waitForHealth(r.port, ca, client, (h) => h.inFlight === 1);
+      // the event loop is not blocked by the waiting store: over the bound, the answer is 429 at once
+      const over = await post(r.port, eventList(c), client);
+      expect(over).toMatchObject({ status: 429, retryAfter: '1' });
+      expect(await blocked).toMatchObject({ status: 503, retryAfter: '2' });
+      expect(r.stderr()).toContain('store write failed, answering 503: database is locked');
+      locker.exec('ROLLBACK');
+      locker.close();
+      // the API server retries both: now they are written
+      expect((await post(r.port, eventList(b), client)).status).toBe(200);
+      expect(JSON.parse((await post(r.port, eventList(c), client)).body)).toMatchObject({ inserted: c.length });
+    } finally {
+      await stop(r);
+    }
+    const db = openSqliteStore(store);
+    const keys = await db.keys();
+    await db.close();
+    expect([...keys].sort()).toEqual([...new Set([...a, ...b, ...c].map((e) => keyOf(e.auditID ?? '', e.stage ?? '')))].sort());
+  }, 60_000);
 
   it('bearer token instead of a client certificate; a wrong or missing token is 401', async () => {
     const tokenFile = join(dir, 'token');

@@ -3,16 +3,20 @@
  * dir as user postgres, trust auth, a free port on 127.0.0.1; stopped in afterAll.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDetector, detectEvents } from '../../src/audit/detect.js';
 import { readAuditEvents } from '../../src/audit/read.js';
 import type { AuditEvent } from '../../src/audit/read-types.js';
+import { startAuditServer, type AuditServer } from '../../src/audit/serve.js';
 import { keyOf, openStore, type AuditStore } from '../../src/audit/store.js';
 import { runCli } from '../helpers/cli.js';
 import { freePort } from '../helpers/etcd.js';
+import { createCa, issueCert, pkiDir, rmPki, type CertFiles } from '../helpers/openssl-pki.js';
+import { batches, call, eventList, waitForHealth } from './serve-helpers.js';
 
 const LAB = new URL('../fixtures/audit/k8s-1.20-lab/dev-audit.log', import.meta.url).pathname;
 
@@ -29,6 +33,7 @@ let dir: string;
 let bin: string;
 let url: string;
 let events: AuditEvent[];
+let startPostgres: () => void;
 
 function asPostgres(cmd: string, args: string[]): void {
   const r = spawnSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { encoding: 'utf8' });
@@ -41,7 +46,8 @@ beforeAll(async () => {
   chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), Number(execFileSync('id', ['-g', 'postgres']).toString().trim()));
   const port = await freePort();
   asPostgres(join(bin, 'initdb'), ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync']);
-  asPostgres(join(bin, 'pg_ctl'), ['-D', join(dir, 'data'), '-l', join(dir, 'log'), '-w', '-o', `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir}`, 'start']);
+  startPostgres = () => asPostgres(join(bin, 'pg_ctl'), ['-D', join(dir, 'data'), '-l', join(dir, 'log'), '-w', '-o', `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir}`, 'start']);
+  startPostgres();
   url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   events = [];
   for await (const e of readAuditEvents([LAB])) events.push(e);
@@ -100,4 +106,68 @@ describe('PostgreSQL store', () => {
     expect(await store.prune({ maxAgeDays: 1 }, Date.parse('2026-11-29T14:00:00Z'))).toBe(before);
     expect((await store.keys()).size).toBe(0);
   });
+});
+
+describe('audit serve on PostgreSQL', () => {
+  let pki: string;
+  let ca: CertFiles;
+  let client: CertFiles;
+  let server: AuditServer;
+  let store: AuditStore;
+  let port: number;
+  beforeAll(async () => {
+    pki = pkiDir('kubeward-serve-pg-');
+    ca = createCa(pki, 'audit-ca');
+    const cert = issueCert(ca, pki, 'server', { cn: 'kubeward-audit', sans: ['IP:127.0.0.1'], usage: 'server' });
+    client = issueCert(ca, pki, 'apiserver', { cn: 'kube-apiserver-audit', usage: 'client' });
+    store = await openStore(url);
+    server = await startAuditServer({ host: '127.0.0.1', port: 0, tls: { cert: readFileSync(cert.cert), key: readFileSync(cert.key), clientCa: readFileSync(ca.cert) }, store, maxInFlight: 1, log: () => undefined });
+    port = Number(new URL(server.url).port);
+  });
+  afterAll(async () => {
+    await server.close();
+    await store.close();
+    rmPki(pki);
+  });
+
+  it('group commit: concurrent batches share transactions, each answered with its own counts', async () => {
+    const fresh = events.slice(0, 400).map((e, i) => ({ ...e, auditID: `group-${i}` }));
+    // five batches at once, the last repeating the first: 400 new events and 80 duplicates in all
+    const writes = [...batches(fresh, 80), fresh.slice(0, 80)].map((b) => store.write(b, () => []));
+    const results = await Promise.all(writes);
+    expect(results.reduce((n, r) => n + r.inserted, 0)).toBe(400);
+    expect(results.reduce((n, r) => n + r.duplicates, 0)).toBe(80);
+    expect(results[0]).toEqual({ inserted: 80, duplicates: 0, alerts: 0 });
+    // rows written by one transaction carry its id in xmin: all five batches were one transaction
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    const tx = await db.query<{ n: string }>("SELECT count(DISTINCT xmin::text) AS n FROM audit_events WHERE audit_id LIKE 'group-%'");
+    await db.end();
+    expect(Number(tx.rows[0]?.n)).toBe(1);
+  });
+
+  it('429 while a batch waits for a locked table, 503 while the server is down; acknowledged events stay stored', async () => {
+    const fresh = events.slice(0, 150).map((e, i) => ({ ...e, auditID: `outage-${i}` }));
+    const [a, b, c] = batches(fresh, 50) as [AuditEvent[], AuditEvent[], AuditEvent[]];
+    const post = (items: AuditEvent[]) => call(port, { ca, id: client, body: eventList(items) });
+    expect((await post(a)).status).toBe(200);
+    // another session locks the table: the next batch's INSERT waits, and one more batch is over the bound of 1
+    const locker = new pg.Client({ connectionString: url });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE audit_events IN EXCLUSIVE MODE');
+    const waiting = post(b);
+    await waitForHealth(port, ca, client, (h) => h.inFlight === 1);
+    expect(await post(c)).toMatchObject({ status: 429, retryAfter: '1' });
+    await locker.query('ROLLBACK');
+    await locker.end();
+    expect((await waiting).status).toBe(200);
+    // the server stops: 503 (the API server keeps the batch and retries); back up, the retry is stored
+    asPostgres(join(bin, 'pg_ctl'), ['-D', join(dir, 'data'), '-m', 'fast', '-w', 'stop']);
+    expect(await post(c)).toMatchObject({ status: 503, retryAfter: '2' });
+    startPostgres();
+    expect((await post(c)).status).toBe(200);
+    const keys = await store.keys();
+    expect(fresh.every((e) => keys.has(keyOf(e.auditID, e.stage ?? '')))).toBe(true);
+  }, 60_000);
 });

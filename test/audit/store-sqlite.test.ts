@@ -30,6 +30,31 @@ describe('SQLite store', () => {
     await store.close();
   });
 
+  it('group commit: concurrent batches answered with their own counts; a batch that fails fails alone', async () => {
+    const store = openSqliteStore(join(dir, 'group.db'));
+    const fresh = events.slice(0, 300).map((e, i) => ({ ...e, auditID: `group-${i}` }));
+    const ok = (b: AuditEvent[]) => store.write(b, () => []);
+    const failing = store
+      .write(fresh.slice(100, 200), () => {
+        throw new Error('detector failed');
+      })
+      .then(
+        () => 'written',
+        (e: Error) => e.message,
+      );
+    const [first, third, repeat] = await Promise.all([ok(fresh.slice(0, 100)), ok(fresh.slice(200, 300)), ok(fresh.slice(0, 50))]);
+    expect(await failing).toBe('detector failed');
+    expect([first, third, repeat]).toEqual([
+      { inserted: 100, duplicates: 0, alerts: 0 },
+      { inserted: 100, duplicates: 0, alerts: 0 },
+      { inserted: 0, duplicates: 50, alerts: 0 },
+    ]);
+    const keys = await store.keys();
+    expect(keys.size).toBe(200);
+    expect(fresh.slice(100, 200).some((e) => keys.has(`${e.auditID}\u0000${e.stage ?? ''}`))).toBe(false);
+    await store.close();
+  });
+
   it('retention by age and by size removes the oldest events first', async () => {
     const store = openSqliteStore(join(dir, 'retention.db'));
     for (let i = 0; i < events.length; i += 200) await store.write(events.slice(i, i + 200), () => []);
