@@ -70,3 +70,19 @@ export function issueCert(ca: CertFiles, dir: string, name: string, o: LeafOptio
   rmSync(ext);
   return files;
 }
+
+/** An intermediate CA signed by `parent` (root → intermediate → leaf chains): `<dir>/<name>.crt` and `<name>.key`. */
+export function createIntermediateCa(parent: CertFiles, dir: string, name: string, cn = name, days = 1825): CertFiles {
+  const files = { cert: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) };
+  const csr = join(dir, `${name}.csr`);
+  const ext = join(dir, `${name}.ext`);
+  openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', files.key, '-out', csr, '-subj', `/CN=${cn}`]);
+  writeFileSync(ext, 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n');
+  openssl([
+    'x509', '-req', '-in', csr, '-CA', parent.cert, '-CAkey', parent.key, '-set_serial', `0x${randomBytes(8).toString('hex')}`,
+    '-days', String(days), '-sha256', '-extfile', ext, '-out', files.cert,
+  ]);
+  rmSync(csr);
+  rmSync(ext);
+  return files;
+}
