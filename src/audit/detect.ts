@@ -7,6 +7,7 @@
 import type { Severity } from '../model/finding.js';
 import { atOrAbove } from '../model/finding.js';
 import { eventTime, stripQuery } from './attributes.js';
+import { emptyReadStats, readAuditBatches, unstartedReader, type NeedleGroups } from './read.js';
 import type { AuditEvent } from './read-types.js';
 import { detectionRules } from './rules/index.js';
 import { BoundedSet, type DetectionRule, type MitreTechnique, type SharedState } from './rules/rule.js';
@@ -43,6 +44,18 @@ export interface DetectOptions {
 export interface Detector {
   /** Alerts this event raises (at most one per rule and request). */
   process(e: AuditEvent): Alert[];
+  /** Lines of a log holding none of these groups can raise nothing (undefined: every line matters). */
+  prefilter: NeedleGroups | undefined;
+}
+
+/** The union of the rules' line prefilters, undefined when one of them needs every event. */
+export function rulesPrefilter(rules: readonly DetectionRule<unknown>[]): NeedleGroups | undefined {
+  const groups: (readonly string[])[] = [];
+  for (const r of rules) {
+    if (!r.prefilter) return undefined;
+    groups.push(...r.prefilter);
+  }
+  return groups;
 }
 
 /** How an audit event names its object. */
@@ -71,7 +84,8 @@ function millis(bound: string | undefined, name: string): number | undefined {
 }
 
 export function createDetector(opts: DetectOptions = {}): Detector {
-  const rules = selectRules(opts.rules).map((rule) => ({ rule, state: rule.initState() }));
+  const selected = selectRules(opts.rules);
+  const rules = selected.map((rule) => ({ rule, state: rule.initState() }));
   const trustedUsers = new Set(opts.trustedUsers ?? []);
   const trustedGroups = new Set(opts.trustedGroups ?? []);
   const shared: SharedState = {
@@ -83,6 +97,7 @@ export function createDetector(opts: DetectOptions = {}): Detector {
   const since = millis(opts.since, '--since');
   const until = millis(opts.until, '--until');
   return {
+    prefilter: rulesPrefilter(selected),
     process(e) {
       // RequestReceived repeats the request without its outcome.
       if (e.stage === 'RequestReceived') return [];
@@ -123,15 +138,31 @@ export function createDetector(opts: DetectOptions = {}): Detector {
 }
 
 export interface DetectSummary {
+  /** events read; a log line the prefilter skipped unparsed counts as one */
   events: number;
   alerts: Alert[];
 }
 
-/** Runs the detector over a stream of events. */
+/**
+ * Runs the detector over a stream of events. Given a reader (readAuditEvents/readAuditBatches) that
+ * has not started and has no prefilter of its own, it reads the same inputs with the rules' prefilter:
+ * lines no rule can fire on are never parsed, and the alerts are the same.
+ */
 export async function detectEvents(events: AsyncIterable<AuditEvent> | Iterable<AuditEvent>, opts: DetectOptions = {}): Promise<DetectSummary> {
   const detector = createDetector(opts);
   const alerts: Alert[] = [];
   let n = 0;
+  const reader = unstartedReader(events);
+  if (reader && detector.prefilter && !reader.opts.prefilter && !reader.opts.contains) {
+    const stats = reader.opts.stats ?? emptyReadStats();
+    const skippedBefore = stats.prefiltered;
+    for await (const batch of readAuditBatches(reader.inputs, { ...reader.opts, stats, prefilter: detector.prefilter }))
+      for (const e of batch) {
+        n++;
+        for (const a of detector.process(e)) alerts.push(a);
+      }
+    return { events: n + stats.prefiltered - skippedBefore, alerts };
+  }
   for await (const e of events) {
     n++;
     for (const a of detector.process(e)) alerts.push(a);

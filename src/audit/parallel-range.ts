@@ -26,6 +26,8 @@ export interface RangeResult {
   prefiltered: number;
   /** size of the range */
   bytes: number;
+  /** read by a worker thread (not by the main thread as a fallback) */
+  byWorker: boolean;
 }
 
 export interface RangeRequest {
@@ -51,7 +53,7 @@ async function afterNewline(fh: FileHandle, from: number, buf: Buffer): Promise<
 }
 
 export async function readRange(r: RangeRequest): Promise<RangeResult> {
-  const out: RangeResult = { texts: [], lineNumbers: [], problems: [], lines: 0, prefiltered: 0, bytes: r.end - r.start };
+  const out: RangeResult = { texts: [], lineNumbers: [], problems: [], lines: 0, prefiltered: 0, bytes: r.end - r.start, byWorker: false };
   const visit = (buf: Buffer, start: number, end: number, wanted: boolean): void => {
     const line = ++out.lines;
     if (wanted) {

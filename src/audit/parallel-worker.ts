@@ -15,7 +15,7 @@ if (port) {
   port.on('message', (m: Message) => {
     queue = queue.then(async () => {
       try {
-        port.postMessage({ id: m.id, result: await readRange(m) });
+        port.postMessage({ id: m.id, result: { ...(await readRange(m)), byWorker: true } });
       } catch (e) {
         port.postMessage({ id: m.id, error: (e as Error).message });
       }

@@ -8,10 +8,11 @@
  * Not used for stdin, gzip, pretty-printed documents or files under PARALLEL_MIN_BYTES; a range whose
  * worker fails (or when no worker script can be found) is read by the main thread.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { readRange, type RangeRequest, type RangeResult } from './parallel-range.js';
@@ -24,6 +25,15 @@ export const PARALLEL_MIN_BYTES = 32 << 20;
 const RANGE_BYTES = 16 << 20;
 const HEAD_BYTES = 1 << 20;
 const IN_FLIGHT_PER_WORKER = 2;
+
+export interface ParallelOptions {
+  /** worker threads (default: the cores available; 0 or 1: read in the main thread) */
+  threads?: number;
+  /** smallest file read in parallel (default PARALLEL_MIN_BYTES) */
+  minBytes?: number;
+  /** bytes per range (default 16 MiB) */
+  rangeBytes?: number;
+}
 
 export interface Range {
   start: number;
@@ -38,7 +48,7 @@ function isBlank(s: string): boolean {
  * The byte ranges to read `file` in, or undefined when it should be read by one thread: stdin, small,
  * gzip, or not JSON lines (its first non-blank line does not parse by itself, as in a pretty-printed document).
  */
-export async function parallelPlan(file: string, opts: { threads?: number; minBytes?: number }): Promise<Range[] | undefined> {
+export async function parallelPlan(file: string, opts: ParallelOptions = {}): Promise<Range[] | undefined> {
   if (file === '-' || (opts.threads ?? availableParallelism()) < 2) return undefined;
   let size: number;
   let head: Buffer;
@@ -77,18 +87,28 @@ export async function parallelPlan(file: string, opts: { threads?: number; minBy
     break;
   }
   const ranges: Range[] = [];
-  for (let start = 0; start < size; start += RANGE_BYTES) ranges.push({ start, end: Math.min(size, start + RANGE_BYTES) });
+  const step = Math.max(1, opts.rangeBytes ?? RANGE_BYTES);
+  for (let start = 0; start < size; start += step) ranges.push({ start, end: Math.min(size, start + step) });
   return ranges;
 }
 
-/** The worker entry next to this module: compiled JS, or the TypeScript source run through tsx. */
-function workerSpec(): { url: URL; execArgv: string[] } | undefined {
+/**
+ * How to start the worker next to this module: its compiled JS, or (running from the TypeScript sources
+ * under tsx or vitest) a bootstrap that registers tsx's loader in the worker and then imports the .ts
+ * entry: `execArgv: ['--import', 'tsx']` does not apply to a worker's entry module on Node 20.
+ */
+function workerSpec(): { code: string | URL; eval: boolean } | undefined {
   const fromSource = import.meta.url.endsWith('.ts');
   const url = new URL(fromSource ? './parallel-worker.ts' : './parallel-worker.js', import.meta.url);
   if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return undefined;
-  if (!fromSource) return { url, execArgv: [] };
+  if (!fromSource) return { code: url, eval: false };
   try {
-    return { url, execArgv: ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] };
+    const pkgFile = createRequire(import.meta.url).resolve('tsx/package.json');
+    const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { exports?: Record<string, { import?: { default?: string } }> };
+    const api = pkg.exports?.['./esm/api']?.import?.default;
+    if (!api) return undefined;
+    const apiUrl = pathToFileURL(join(dirname(pkgFile), api)).href;
+    return { code: `import(${JSON.stringify(apiUrl)}).then((tsx) => tsx.register()).then(() => import(${JSON.stringify(url.href)}))`, eval: true };
   } catch {
     return undefined;
   }
@@ -100,8 +120,8 @@ interface Pending {
 }
 
 /** A worker answering range requests by id; every pending request is rejected if it dies. */
-function startWorker(spec: { url: URL; execArgv: string[] }) {
-  const worker = new Worker(spec.url, { execArgv: spec.execArgv });
+function startWorker(spec: { code: string | URL; eval: boolean }) {
+  const worker = new Worker(spec.code, { eval: spec.eval });
   const pending = new Map<number, Pending>();
   let dead: Error | undefined;
   const fail = (e: Error): void => {

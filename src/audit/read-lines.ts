@@ -6,8 +6,10 @@
  *
  * Soundness: a JSON string holding the text N is written with N's characters as they are, unless the
  * encoder escapes some: `"` `\` and control characters always, `/` optionally, anything as \uXXXX. So
- * each needle is cut at such characters and its longest piece is searched, and a line containing `\u`
- * is always wanted. Numbers are matched by their digits (403): a status code written with an exponent
+ * each needle is cut at such characters and its longest piece is searched, and a line with a \uXXXX
+ * escape of a character some needle holds is always wanted (Go writes & < > as \u0026 \u003c \u003e in
+ * every query string: those escapes alone do not make a line wanted), as is a GKE entry (`protoPayload`), whose status code is mapped from a gRPC code
+ * rather than logged. Numbers are matched by their digits (403): a status code written with an exponent
  * (4.03e2) is valid JSON that would be missed; no encoder writes integers that way.
  *
  * Speed: one or a few needles are found with Buffer#indexOf over the whole chunk (native memchr plus
@@ -65,35 +67,53 @@ export function lineFilter(groups: NeedleGroups | undefined): LineFilter | undef
   if (!groups || groups.length === 0) return undefined;
   const pieces = groups.map((g) => [...new Set(g.map(literalPiece).filter((p) => p !== ''))]);
   if (pieces.some((g) => g.length === 0)) return undefined;
-  // a \u escape can spell any needle: such lines are always parsed
-  pieces.push(['\\u']);
+  const escapes = escapeCheck(pieces.flat());
+  // a GKE entry's status codes are mapped from gRPC codes (read-formats.ts): such lines are always parsed
+  pieces.push(['protoPayload']);
   const needles = [...new Set(pieces.flat())];
-  if (pieces.every((g) => g.length === 1) && needles.length <= 4) return indexOfFilter(needles.map((n) => Buffer.from(n)));
-  return automatonFilter(needles, pieces);
+  if (pieces.every((g) => g.length === 1) && needles.length <= 4) return indexOfFilter(needles.map((n) => Buffer.from(n)), escapes);
+  return automatonFilter(needles, pieces, escapes);
+}
+
+const ESCAPE = Buffer.from('\\u');
+
+/** Whether a line holds a \uXXXX escape of a character of some needle (which could spell that needle). */
+function escapeCheck(needles: readonly string[]): (buf: Buffer, start: number, end: number) => boolean {
+  const chars = new Set<number>();
+  for (const n of needles) for (let i = 0; i < n.length; i++) chars.add(n.charCodeAt(i));
+  return (buf, start, end) => {
+    for (let at = buf.indexOf(ESCAPE, start); at !== -1 && at + 6 <= end; at = buf.indexOf(ESCAPE, at + 2)) {
+      const code = Number.parseInt(buf.toString('latin1', at + 2, at + 6), 16);
+      if (Number.isNaN(code) || chars.has(code) || (code >= 0xd800 && code <= 0xdfff)) return true;
+    }
+    return false;
+  };
 }
 
 /** A few needles, any of which makes a line wanted: native search over the chunk, then the lines hit. */
-function indexOfFilter(needles: readonly Buffer[]): LineFilter {
+function indexOfFilter(needles: readonly Buffer[], escapes: (buf: Buffer, start: number, end: number) => boolean): LineFilter {
+  // the last one is only a hint: a line holding \u is checked by `escapes`
+  const search = [...needles, ESCAPE];
   return {
     scan(buf, from, to, visit) {
-      // next[k]: position of the next match of needle k at or after the current line (Infinity: none before `to`)
-      const next = needles.map(() => -1);
+      // next[k]: position of the next match of search[k] at or after the current line (Infinity: none before `to`)
+      const next = search.map(() => -1);
       let start = from;
       while (start < to) {
         const nl = buf.indexOf(NEWLINE, start);
         const end = nl === -1 || nl >= to ? to : nl;
-        let wanted = false;
-        for (let k = 0; k < needles.length; k++) {
-          const n = needles[k] as Buffer;
+        let hit = -1;
+        for (let k = 0; k < search.length && hit === -1; k++) {
+          const n = search[k] as Buffer;
           let at = next[k] as number;
           if (at < start) {
             const found = buf.indexOf(n, start);
             at = found === -1 || found + n.length > to ? Infinity : found;
             next[k] = at;
           }
-          if (at + n.length <= end) wanted = true;
+          if (at + n.length <= end) hit = k;
         }
-        visit(buf, start, end, wanted);
+        visit(buf, start, end, hit !== -1 && (hit < needles.length || escapes(buf, start, end)));
         start = end + 1;
       }
     },
@@ -105,13 +125,15 @@ function indexOfFilter(needles: readonly Buffer[]): LineFilter {
  * for '\n' so line ends and matches share the one rare branch of the loop: states are numbered so
  * that every state with an output (a needle ends there, or the newline state) comes last.
  */
-function automatonFilter(needles: readonly string[], groups: readonly (readonly string[])[]): LineFilter {
-  // one bit per needle; beyond 31 needles the last bit is shared, which only lets more lines through
-  const bit = (n: string): number => 1 << Math.min(needles.indexOf(n), 30);
+function automatonFilter(needles: readonly string[], groups: readonly (readonly string[])[], escapes: (buf: Buffer, start: number, end: number) => boolean): LineFilter {
+  // one bit per needle, the last one for \u; beyond 30 needles bits are shared, which only lets more lines through
+  const all = [...needles, '\\u'];
+  const bit = (n: string): number => 1 << Math.min(all.indexOf(n), 30);
+  const escapeBit = bit('\\u');
   const groupMasks = Int32Array.from(groups.map((g) => g.reduce((m, n) => m | bit(n), 0)));
   const next: Int32Array[] = [new Int32Array(256).fill(-1)];
   const output: number[] = [0];
-  for (const n of needles) {
+  for (const n of all) {
     let s = 0;
     for (const byte of Buffer.from(n)) {
       const row = next[s] as Int32Array;
@@ -164,31 +186,36 @@ function automatonFilter(needles: readonly string[], groups: readonly (readonly 
   });
   const firstOutput = order.findIndex((s) => output[s] !== 0) * 256;
   const start0 = (id[0] as number) * 256;
-  const wants = (mask: number): boolean => {
+  const wants = (mask: number, buf: Buffer, start: number, end: number): boolean => {
     if (mask === 0) return false;
     for (let g = 0; g < groupMasks.length; g++) {
       const m = groupMasks[g] as number;
       if ((mask & m) === m) return true;
     }
-    return false;
+    return (mask & escapeBit) !== 0 && escapes(buf, start, end);
   };
   return {
     scan(buf, from, to, visit) {
+      // locals, not closure slots, in the hot loop
+      const t = table;
+      const outs = outputs;
+      const first = firstOutput;
+      const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
       let state = start0;
       let mask = 0;
       let lineStart = from;
       for (let i = from; i < to; i++) {
-        state = table[state + (buf[i] as number)] as number;
-        if (state >= firstOutput) {
-          const o = outputs[state >> 8] as number;
+        state = t[state + (bytes[i] as number)] as number;
+        if (state >= first) {
+          const o = outs[state >> 8] as number;
           if (o === -1) {
-            visit(buf, lineStart, i, wants(mask));
+            visit(buf, lineStart, i, wants(mask, buf, lineStart, i));
             mask = 0;
             lineStart = i + 1;
           } else mask |= o;
         }
       }
-      if (lineStart < to) visit(buf, lineStart, to, wants(mask));
+      if (lineStart < to) visit(buf, lineStart, to, wants(mask, buf, lineStart, to));
     },
   };
 }

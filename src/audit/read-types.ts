@@ -71,8 +71,10 @@ export interface AuditReadStats {
   /** lines not parsed because they contain none of the `contains` substrings */
   prefiltered: number;
   problems: number;
+  /** byte ranges read by worker threads (parallel.ts); 0 when everything was read by the calling thread */
+  workerRanges: number;
 }
 
 export function emptyReadStats(): AuditReadStats {
-  return { files: 0, lines: 0, bytes: 0, events: 0, prefiltered: 0, problems: 0 };
+  return { files: 0, lines: 0, bytes: 0, events: 0, prefiltered: 0, problems: 0, workerRanges: 0 };
 }

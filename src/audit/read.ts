@@ -15,7 +15,7 @@
 import { createReadStream } from 'node:fs';
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { parallelPlan, readRangesInWorkers, type RangeProblem } from './parallel.js';
+import { parallelPlan, readRangesInWorkers, type ParallelOptions, type RangeProblem } from './parallel.js';
 import { unwrapAuditValue } from './read-formats.js';
 import { lineFilter, lineSplitter, skippedLineProblem, skippedLineShape, type LineFilter, type NeedleGroups } from './read-lines.js';
 import { emptyReadStats, type AuditEvent, type AuditProblem, type AuditReadStats } from './read-types.js';
@@ -38,8 +38,8 @@ export interface ReadAuditOptions {
    * `prefilter: [[a], [b]]`). What is matched and why it is sound: read-lines.ts.
    */
   prefilter?: NeedleGroups;
-  /** worker threads for a large plain JSON-lines file read with a prefilter (default: the cores available; 1: none) */
-  threads?: number;
+  /** worker threads for large plain JSON-lines files read with a prefilter (parallel.ts) */
+  parallel?: ParallelOptions;
   /** filled in while reading */
   stats?: AuditReadStats;
   /** bytes per read (default 1 MiB) */
@@ -291,14 +291,15 @@ async function* readOne(file: string, opts: ReadAuditOptions, stats: AuditReadSt
     report(lineNo, `line longer than ${Math.round(maxDoc / MiB)} MiB skipped`);
   };
 
-  const ranges = filter && groups ? await parallelPlan(file, opts) : undefined;
+  const ranges = filter && groups ? await parallelPlan(file, opts.parallel) : undefined;
   if (ranges) {
     // plain JSON lines read by worker threads (parallel.ts): lines come back in file order, parsed here
     mode = 'lines';
-    for await (const r of readRangesInWorkers(file, ranges, groups as NeedleGroups, maxDoc, opts.threads)) {
+    for await (const r of readRangesInWorkers(file, ranges, groups as NeedleGroups, maxDoc, opts.parallel?.threads)) {
       stats.bytes += r.bytes;
       stats.lines += r.lines;
       stats.prefiltered += r.prefiltered;
+      if (r.byWorker) stats.workerRanges++;
       let p = 0;
       for (let i = 0; i < r.texts.length; i++) {
         const no = lineNo + (r.lineNumbers[i] as number);

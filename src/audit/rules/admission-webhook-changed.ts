@@ -13,6 +13,8 @@ export default defineRule({
   remediation: 'Review the change (the Request-level body shows the patch); restore the webhook configuration from source control.',
   mitre: { id: 'T1562.001', name: 'Impair Defenses: Disable or Modify Tools' },
   needsLevel: 'Metadata',
+  // apiGroup and the resource
+  prefilter: [['admissionregistration.k8s.io', 'webhookconfigurations']],
   initState: () => undefined,
   match(e) {
     const o = e.objectRef;

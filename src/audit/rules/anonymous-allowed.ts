@@ -12,6 +12,8 @@ export default defineRule({
   remediation: 'Set --anonymous-auth=false (or limit it to health endpoints with the authentication configuration) and remove bindings to system:anonymous and system:unauthenticated.',
   mitre: { id: 'T1078.001', name: 'Valid Accounts: Default Accounts' },
   needsLevel: 'Metadata',
+  // the username or the group
+  prefilter: [['system:anonymous'], ['system:unauthenticated']],
   initState: () => undefined,
   match(e) {
     const u = e.impersonatedUser ?? e.user;

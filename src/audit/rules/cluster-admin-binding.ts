@@ -13,6 +13,8 @@ export default defineRule({
   remediation: 'Remove the binding unless it is an approved break-glass grant; find out how the caller obtained bind/escalate or write access to RBAC.',
   mitre: { id: 'T1098.006', name: 'Account Manipulation: Additional Container Cluster Roles' },
   needsLevel: 'Request',
+  // roleRef.name and objectRef.apiGroup
+  prefilter: [['cluster-admin', 'rbac.authorization.k8s.io']],
   initState: () => undefined,
   match(e, _s, shared) {
     const o = e.objectRef;

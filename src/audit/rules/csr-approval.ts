@@ -12,6 +12,8 @@ export default defineRule({
   remediation: 'Check the CSR\'s subject, groups and signer; restrict `approve` on signers to a dedicated approver.',
   mitre: { id: 'T1649', name: 'Steal or Forge Authentication Certificates' },
   needsLevel: 'Metadata',
+  // resource and subresource
+  prefilter: [['certificatesigningrequests', 'approval']],
   initState: () => undefined,
   match(e) {
     const o = e.objectRef;

@@ -15,6 +15,8 @@ export default defineRule({
   remediation: 'Find out why; remove delete on events from roles that do not need it. The audit log keeps the requests even when the Events are gone.',
   mitre: { id: 'T1070', name: 'Indicator Removal' },
   needsLevel: 'Metadata',
+  // the resource, and "delete" in delete/deletecollection
+  prefilter: [['events', 'delete']],
   initState: () => new BurstCounter(1, WINDOW_MS),
   match(e, counter) {
     const o = e.objectRef;

@@ -17,6 +17,8 @@ export default defineRule({
   remediation: 'Look at what the identity tried; if the requests are not its normal job, its credential may be in the wrong hands: revoke it.',
   mitre: { id: 'T1613', name: 'Container and Resource Discovery' },
   needsLevel: 'Metadata',
+  // HTTP 403 or the forbid decision
+  prefilter: [['403'], ['forbid']],
   initState: () => new BurstCounter(THRESHOLD, WINDOW_MS),
   match(e, counter) {
     if ((e.stage !== undefined && e.stage !== 'ResponseComplete') || !authorizationDenied(e) || isControlPlane(e)) return undefined;

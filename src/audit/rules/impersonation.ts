@@ -9,6 +9,8 @@ export default defineRule({
   remediation: 'Confirm the impersonation was intended; grant `impersonate` only to break-glass admins and only on named users (resourceNames).',
   mitre: { id: 'T1134', name: 'Access Token Manipulation' },
   needsLevel: 'Metadata',
+  // the impersonatedUser field
+  prefilter: [['impersonatedUser']],
   initState: () => undefined,
   match(e) {
     const as = e.impersonatedUser;

@@ -9,6 +9,8 @@ export default defineRule({
   remediation: 'Grant nodes/proxy to nobody but monitoring that truly needs it (prefer /metrics on the kubelet directly with its own credentials).',
   mitre: { id: 'T1609', name: 'Container Administration Command' },
   needsLevel: 'Metadata',
+  // resource and subresource
+  prefilter: [['nodes', 'proxy']],
   initState: () => undefined,
   match(e) {
     const o = e.objectRef;

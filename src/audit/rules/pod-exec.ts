@@ -14,6 +14,12 @@ export default defineRule({
   remediation: 'Confirm the session was expected; restrict pods/exec and pods/attach to break-glass roles.',
   mitre: { id: 'T1609', name: 'Container Administration Command' },
   needsLevel: 'Metadata',
+  // resource and subresource
+  prefilter: [
+    ['pods', 'exec'],
+    ['pods', 'attach'],
+    ['pods', 'ephemeralcontainers'],
+  ],
   initState: () => undefined,
   match(e) {
     const o = e.objectRef;

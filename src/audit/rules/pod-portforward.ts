@@ -9,6 +9,8 @@ export default defineRule({
   remediation: 'Confirm the tunnel was expected; restrict pods/portforward to developers of that namespace.',
   mitre: { id: 'T1572', name: 'Protocol Tunneling' },
   needsLevel: 'Metadata',
+  // resource and subresource
+  prefilter: [['pods', 'portforward']],
   initState: () => undefined,
   match(e) {
     const o = e.objectRef;

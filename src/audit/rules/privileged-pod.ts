@@ -48,6 +48,8 @@ export default defineRule({
   remediation: 'Enforce the baseline or restricted Pod Security Standard on the namespace; find out why this identity creates such pods.',
   mitre: { id: 'T1611', name: 'Escape to Host' },
   needsLevel: 'Request',
+  // the pod spec fields that give host access
+  prefilter: [['privileged'], ['hostPID'], ['hostIPC'], ['hostNetwork'], ['hostPath']],
   initState: () => undefined,
   match(e) {
     const o = e.objectRef;

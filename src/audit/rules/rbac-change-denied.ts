@@ -12,6 +12,12 @@ export default defineRule({
   remediation: 'Find out why this identity tries to write RBAC; if its credentials may be stolen, revoke them.',
   mitre: { id: 'T1098.006', name: 'Account Manipulation: Additional Container Cluster Roles' },
   needsLevel: 'Metadata',
+  // apiGroup, and a denial: 401, 403 or the forbid decision
+  prefilter: [
+    ['rbac.authorization.k8s.io', '401'],
+    ['rbac.authorization.k8s.io', '403'],
+    ['rbac.authorization.k8s.io', 'forbid'],
+  ],
   initState: () => undefined,
   match(e) {
     const o = e.objectRef;

@@ -14,6 +14,8 @@ export default defineRule({
   remediation: 'Remove those verbs from the role unless it belongs to an approved admin; bind it to nobody else.',
   mitre: { id: 'T1098.006', name: 'Account Manipulation: Additional Container Cluster Roles' },
   needsLevel: 'Request',
+  // apiGroup, and "roles" in roles/clusterroles
+  prefilter: [['rbac.authorization.k8s.io', 'roles']],
   initState: () => undefined,
   match(e) {
     const o = e.objectRef;

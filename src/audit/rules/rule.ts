@@ -4,6 +4,7 @@
  * own bounded state and the detector's shared state, and says whether (and how badly) it fires.
  */
 import type { Severity } from '../../model/finding.js';
+import type { NeedleGroups } from '../read-lines.js';
 import type { AuditEvent } from '../read-types.js';
 import { authorizationDenied, eventTime, responseCode } from '../attributes.js';
 
@@ -36,6 +37,13 @@ export interface DetectionRule<S = undefined> {
   mitre?: MitreTechnique;
   /** the lowest audit level at which the rule can see what it needs */
   needsLevel: 'Metadata' | 'Request' | 'RequestResponse';
+  /**
+   * A necessary condition on the raw log line: every event this rule fires on, or that changes its
+   * state or the shared state, contains every string of at least one group (values as logged, e.g. the
+   * resource, subresource, a status code). Lines holding no rule's group are never parsed (read-lines.ts
+   * says what is matched and why it is sound). Absent: the rule needs every event, and nothing is skipped.
+   */
+  prefilter?: NeedleGroups;
   initState(): S;
   match(e: AuditEvent, state: S, shared: SharedState): RuleMatch | undefined;
 }

@@ -13,6 +13,8 @@ export default defineRule({
   remediation: 'Check who this identity is and why it reads Secrets; remove list/watch on secrets from its roles (prefer resourceNames for get); rotate the Secrets if the read succeeded.',
   mitre: { id: 'T1552.007', name: 'Unsecured Credentials: Container API' },
   needsLevel: 'Metadata',
+  // objectRef.resource
+  prefilter: [['secrets']],
   initState: () => undefined,
   match(e, _s, shared) {
     const o = e.objectRef;

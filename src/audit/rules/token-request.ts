@@ -13,6 +13,8 @@ export default defineRule({
   remediation: 'Find out who needed this token; delete the service account or its binding if it is not expected, and shorten token lifetimes.',
   mitre: { id: 'T1528', name: 'Steal Application Access Token' },
   needsLevel: 'Metadata',
+  // resource and subresource
+  prefilter: [['serviceaccounts', 'token']],
   initState: () => undefined,
   match(e, _s, shared) {
     const o = e.objectRef;

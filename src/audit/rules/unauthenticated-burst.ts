@@ -16,6 +16,8 @@ export default defineRule({
   remediation: 'Find the client at that address: a scanner, a forged or revoked token, or a misconfigured component; block it at the network if it is not yours.',
   mitre: { id: 'T1110', name: 'Brute Force' },
   needsLevel: 'Metadata',
+  // the status code
+  prefilter: [['401']],
   initState: () => new BurstCounter(THRESHOLD, WINDOW_MS),
   match(e, counter) {
     if (responseCode(e) !== 401) return undefined;
