@@ -153,7 +153,8 @@ export function inventoryFindings(items: readonly InventoryItem[], o: FindingOpt
     if (isClientCert(it) && c.organizations.includes('system:masters')) {
       emit(META.masters, { ...about(it, 'subject', c.subject), detail: `${name(it)} authenticates as ${c.commonName ?? '(no CN)'} in system:masters${it.usedBy.length ? `; used by ${it.usedBy.join(', ')}` : ''}` });
     }
-    if (it.chain === 'bad-signature') {
+    // a break higher up is reported once, at the CA whose own link it is
+    if (it.chain === 'bad-signature' && !it.chainStopsAt) {
       emit(META.badSignature, { ...about(it, 'issuer', c.issuer), practice, detail: `${name(it)} is not signed by ${it.issuer ?? c.issuer}` });
     }
   }

@@ -19,7 +19,9 @@ export type ChainStatus =
   /** CAs with the issuer's name exist, and none of them signed this certificate (by key id or signature) */
   | 'bad-signature'
   /** no CA with the issuer's name in what was read */
-  | 'issuer-not-found';
+  | 'issuer-not-found'
+  /** signed by a CA found here, but a CA above it has no issuer here (an intermediate whose root is kept elsewhere) */
+  | 'incomplete';
 
 export interface InventoryItem {
   host: string;
@@ -37,9 +39,14 @@ export interface InventoryItem {
   usedBy: string[];
   /** the private key paired with this certificate, and whether it matches */
   key?: { location: string; matches: boolean; encrypted: boolean };
+  /** the whole chain's status: 'verified' only when every signature up to a self-signed root verifies */
   chain: ChainStatus;
   /** location of the issuing CA */
   issuer?: string;
+  /** locations of the CAs above this certificate, its issuer first, up to the root or where the chain stops */
+  chainPath?: string[];
+  /** the CA in chainPath whose own link is what `chain` describes, when it is not this certificate's link */
+  chainStopsAt?: string;
 }
 
 /** The DER certificates the chain check can verify signatures with, by sha256 fingerprint (CertificateFacts.fingerprint). */
@@ -233,9 +240,24 @@ function keyIdFits(cert: CertificateFacts, ca: CertificateFacts): boolean {
   return !cert.authorityKeyId || !ca.subjectKeyId || cert.authorityKeyId === ca.subjectKeyId;
 }
 
+interface Link {
+  /** this certificate's own link: its signature against the CA that carries its issuer name */
+  chain: ChainStatus;
+  ca?: InventoryItem;
+}
+
+interface Chain {
+  chain: ChainStatus;
+  issuer?: string;
+  path: string[];
+  stopsAt?: string;
+}
+
 /**
- * Chain status of every item against the CAs in the inventory: issuer name and key ids from the
- * facts, then the signature (crypto.verify over the TBS) when both DERs are in `store`.
+ * Chain status of every item against the CAs in the inventory, link by link up to a self-signed
+ * root: each link matches issuer name and key ids on the facts, then checks the signature
+ * (crypto.verify over the TBS) when both DERs are in `store` (crypto/x509/x509_vfy.c
+ * build_chain and internal_verify do the same walk; trust here is "a root that was read").
  */
 export function verifyChains(items: InventoryItem[], store: CertificateStore): void {
   const cas = new Map<string, InventoryItem[]>();
@@ -250,24 +272,52 @@ export function verifyChains(items: InventoryItem[], store: CertificateStore): v
   }
   // name a CA file rather than a copy embedded in a kubeconfig
   for (const list of cas.values()) list.sort((a, b) => Number(a.location.includes(' clusters[')) - Number(b.location.includes(' clusters[')));
-  const verified = new Map<string, { chain: ChainStatus; issuer?: string }>();
   const signedBy = signatureVerifier();
-  for (const it of items) {
-    const known = verified.get(it.cert.fingerprint);
-    if (known) {
-      it.chain = known.chain;
-      if (known.issuer) it.issuer = known.issuer;
-      continue;
+  const links = new Map<string, Link>();
+  const linkOf = (cert: CertificateFacts): Link => {
+    let link = links.get(cert.fingerprint);
+    if (!link) links.set(cert.fingerprint, (link = linkToIssuer(cert, cas.get(cert.issuer) ?? [], store, signedBy)));
+    return link;
+  };
+  const chains = new Map<string, Chain>();
+  const chainOf = (cert: CertificateFacts, below: Set<string>): Chain => {
+    const known = chains.get(cert.fingerprint);
+    if (known) return known;
+    const link = linkOf(cert);
+    let chain: Chain;
+    if (link.chain === 'root' || !link.ca) {
+      chain = { chain: link.chain, path: [] };
+      if (link.chain === 'root' || cert.selfSigned) chain.issuer = '(self-signed)';
+    } else {
+      const ca = link.ca;
+      const path = [ca.location];
+      chain = { chain: link.chain, issuer: ca.location, path };
+      if (link.chain === 'verified' || link.chain === 'issuer-known') {
+        // a CA that (through others) claims to be signed by this certificate: a loop, no root above
+        const up = below.has(ca.cert.fingerprint) ? { chain: 'issuer-not-found' as const, path: [] } : chainOf(ca.cert, new Set([...below, cert.fingerprint]));
+        path.push(...up.path);
+        if (up.chain !== 'root' && up.chain !== 'verified') {
+          chain.stopsAt = up.stopsAt ?? ca.location;
+          if (up.chain === 'bad-signature') chain.chain = 'bad-signature';
+          else if (up.chain === 'issuer-known') chain.chain = 'issuer-known';
+          else if (link.chain === 'verified') chain.chain = 'incomplete';
+        }
+      }
     }
-    const result = chainOf(it.cert, cas.get(it.cert.issuer) ?? [], store, signedBy);
-    verified.set(it.cert.fingerprint, result);
-    it.chain = result.chain;
-    if (result.issuer) it.issuer = result.issuer;
+    if (below.size === 0 || !chain.stopsAt) chains.set(cert.fingerprint, chain);
+    return chain;
+  };
+  for (const it of items) {
+    const c = chainOf(it.cert, new Set());
+    it.chain = c.chain;
+    if (c.issuer) it.issuer = c.issuer;
+    if (c.path.length > 0) it.chainPath = c.path;
+    if (c.stopsAt) it.chainStopsAt = c.stopsAt;
   }
 }
 
-function chainOf(cert: CertificateFacts, named: InventoryItem[], store: CertificateStore, signedBy: (cert: Uint8Array, issuer: Uint8Array) => boolean): { chain: ChainStatus; issuer?: string } {
-  if (cert.selfSigned) return { chain: cert.isCA ? 'root' : 'verified', issuer: '(self-signed)' };
+function linkToIssuer(cert: CertificateFacts, named: InventoryItem[], store: CertificateStore, signedBy: (cert: Uint8Array, issuer: Uint8Array) => boolean): Link {
+  if (cert.selfSigned) return { chain: cert.isCA ? 'root' : 'verified' };
   if (named.length === 0) return { chain: 'issuer-not-found' };
   const mine = store.get(cert.fingerprint);
   let unchecked: InventoryItem | undefined;
@@ -279,10 +329,10 @@ function chainOf(cert: CertificateFacts, named: InventoryItem[], store: Certific
       continue;
     }
     // names and key ids were matched on the facts (what checkIssued compares); the signature decides
-    if (signedBy(mine, theirs)) return { chain: 'verified', issuer: ca.location };
+    if (signedBy(mine, theirs)) return { chain: 'verified', ca };
   }
   // a CA of that name is here, and it is not the one that signed (replaced CA, or a name clash)
-  return unchecked ? { chain: 'issuer-known', issuer: unchecked.location } : { chain: 'bad-signature', issuer: named[0]!.location };
+  return unchecked ? { chain: 'issuer-known', ca: unchecked } : { chain: 'bad-signature', ca: named[0]! };
 }
 
 /** Days from `now` to the certificate's notAfter (negative once expired). */

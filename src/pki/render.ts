@@ -14,7 +14,11 @@ function sansText(sans: readonly string[]): string {
 }
 
 function chainText(it: InventoryItem): string {
-  return it.chain === 'root' ? 'root CA' : it.chain === 'verified' ? `ok ← ${it.issuer ?? ''}` : it.issuer ? `${it.chain} (${it.issuer})` : it.chain;
+  const path = (it.chainPath ?? [it.issuer ?? '']).join(' ← ');
+  if (it.chain === 'root') return 'root CA';
+  if (it.chain === 'verified') return `ok ← ${path}`;
+  if (it.chainStopsAt) return `${it.chain} at ${it.chainStopsAt} (← ${path})`;
+  return it.issuer ? `${it.chain} (${it.issuer})` : it.chain;
 }
 
 function keyFileText(it: InventoryItem): string {
