@@ -1,11 +1,8 @@
 /**
- * The PostgreSQL store against a real Debian `postgresql` server the test starts: initdb into a temp
- * dir as user postgres, trust auth, a free port on 127.0.0.1; stopped in afterAll.
+ * The PostgreSQL store against a real Debian `postgresql` server the test starts (test/helpers/postgres.ts:
+ * initdb into a temp dir, trust auth, a free port on 127.0.0.1), removed in afterAll.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDetector, detectEvents } from '../../src/audit/detect.js';
@@ -14,49 +11,24 @@ import type { AuditEvent } from '../../src/audit/read-types.js';
 import { startAuditServer, type AuditServer } from '../../src/audit/serve.js';
 import { keyOf, openStore, type AuditStore } from '../../src/audit/store.js';
 import { runCli } from '../helpers/cli.js';
-import { freePort } from '../helpers/etcd.js';
 import { createCa, issueCert, pkiDir, rmPki, type CertFiles } from '../helpers/openssl-pki.js';
+import { startPostgres, type PostgresServer } from '../helpers/postgres.js';
 import { batches, call, eventList, waitForHealth } from './serve-helpers.js';
 
 const LAB = new URL('../fixtures/audit/k8s-1.20-lab/dev-audit.log', import.meta.url).pathname;
 
-function pgBin(): string {
-  const root = '/usr/lib/postgresql';
-  const version = existsSync(root) ? readdirSync(root).sort().at(-1) : undefined;
-  const bin = version ? join(root, version, 'bin') : '';
-  if (!bin || !existsSync(join(bin, 'pg_ctl'))) throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin: install the Debian package `postgresql`');
-  return bin;
-}
-
-
-let dir: string;
-let bin: string;
+let postgres: PostgresServer;
 let url: string;
 let events: AuditEvent[];
-let startPostgres: () => void;
-
-function asPostgres(cmd: string, args: string[]): void {
-  const r = spawnSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`);
-}
 
 beforeAll(async () => {
-  bin = pgBin();
-  dir = mkdtempSync(join(tmpdir(), 'kubeward-pg-'));
-  chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), Number(execFileSync('id', ['-g', 'postgres']).toString().trim()));
-  const port = await freePort();
-  asPostgres(join(bin, 'initdb'), ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync']);
-  startPostgres = () => asPostgres(join(bin, 'pg_ctl'), ['-D', join(dir, 'data'), '-l', join(dir, 'log'), '-w', '-o', `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir}`, 'start']);
-  startPostgres();
-  url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  postgres = await startPostgres();
+  url = postgres.url;
   events = [];
   for await (const e of readAuditEvents([LAB])) events.push(e);
 }, 60_000);
 
-afterAll(() => {
-  if (dir && existsSync(join(dir, 'data'))) asPostgres(join(bin, 'pg_ctl'), ['-D', join(dir, 'data'), '-m', 'fast', '-w', 'stop']);
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => postgres?.remove());
 
 describe('PostgreSQL store', () => {
   let store: AuditStore;
@@ -163,9 +135,9 @@ describe('audit serve on PostgreSQL', () => {
     await locker.end();
     expect((await waiting).status).toBe(200);
     // the server stops: 503 (the API server keeps the batch and retries); back up, the retry is stored
-    asPostgres(join(bin, 'pg_ctl'), ['-D', join(dir, 'data'), '-m', 'fast', '-w', 'stop']);
+    postgres.stop();
     expect(await post(c)).toMatchObject({ status: 503, retryAfter: '2' });
-    startPostgres();
+    postgres.start();
     expect((await post(c)).status).toBe(200);
     const keys = await store.keys();
     expect(fresh.every((e) => keys.has(keyOf(e.auditID, e.stage ?? '')))).toBe(true);
