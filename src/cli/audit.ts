@@ -42,7 +42,8 @@ export function registerAudit(program: Command): void {
       .option('--trusted-group <name>', 'a group whose bulk Secret reads are expected (repeatable)', collect, [] as string[])
       .addOption(new Option('--fail-on <severity>', 'exit 1 when an alert is at or above this severity').choices(SEVERITIES).default('high' as const))
       .action(async (files, o) => {
-        const { readAuditEvents } = await import('../audit/read.js');
+        const { emptyReadStats, readAuditEvents } = await import('../audit/read.js');
+        const { totalBytes, withProgress } = await import('./progress.js');
         const { detectEvents, selectRules } = await import('../audit/detect.js');
         const { alertsResult, ruleMeta } = await import('../audit/detect-report.js');
         const { render } = await import('../report/index.js');
@@ -55,16 +56,26 @@ export function registerAudit(program: Command): void {
         }
         let problems = 0;
         const opts = { trustedUsers: o.trustedUser, trustedGroups: o.trustedGroup, ...(rules ? { rules } : {}), ...(o.since ? { since: o.since } : {}), ...(o.until ? { until: o.until } : {}) };
-        const events = readAuditEvents(files, {
-          onProblem: (p) => {
-            problems++;
-            if (p.line === 0) throw new InputError(`${p.file}: ${p.message}`);
-            process.stderr.write(`kubeward: ${p.file}:${p.line}: ${p.message} (skipped)\n`);
-          },
-        });
+        const stats = emptyReadStats();
+        const total = await totalBytes(files);
         let summary;
         try {
-          summary = await detectEvents(events, opts);
+          summary = await withProgress(
+            'reading audit logs',
+            () => ({ done: stats.bytes, total }),
+            (bar) => {
+              const events = readAuditEvents(files, {
+                stats,
+                onProblem: (p) => {
+                  problems++;
+                  if (p.line === 0) throw new InputError(`${p.file}: ${p.message}`);
+                  bar.print(`kubeward: ${p.file}:${p.line}: ${p.message} (skipped)`);
+                },
+              });
+              return detectEvents(events, opts);
+            },
+            { unit: 'bytes' },
+          );
         } catch (e) {
           if (e instanceof InputError) throw e;
           if (e instanceof Error && /^--(since|until) /.test(e.message)) throw new UsageError(e.message);

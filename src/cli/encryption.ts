@@ -70,8 +70,9 @@ export function registerEncryption(program: Command): void {
       const { readEncryptionConfig } = await import('../encryption/config.js');
       const { encryptionStatus } = await import('../encryption/status.js');
       const { renderStatusJson, renderStatusText, statusHasProblems } = await import('../encryption/render.js');
+      const { progress } = await import('./progress.js');
       const config = o.encryptionConfig ? readEncryptionConfig(o.encryptionConfig) : undefined;
-      const tty = process.stderr.isTTY;
+      const bar = progress('reading etcd');
       const status = await asInputError(() =>
         encryptionStatus({
           conn,
@@ -80,10 +81,9 @@ export function registerEncryption(program: Command): void {
           ...(config ? { config } : {}),
           verify: o.verify,
           listLimit: o.listLimit,
-          ...(tty ? { onProgress: (r: string, n: number) => process.stderr.write(`\r${r}: ${n} read`) } : {}),
+          onProgress: (r, n) => bar.update(n, undefined, r),
         }),
-      );
-      if (tty) process.stderr.write('\n');
+      ).finally(() => bar.finish());
       if (o.scanNodeRoot) {
         // the same facts feed the scan: the node's files plus what etcd holds, judged by the encryption checks
         const { checksFor, loadControlPlane, scanControlPlane } = await import('../scan.js');
@@ -162,9 +162,10 @@ export function registerEncryption(program: Command): void {
       const { applyRotation } = await import('../encryption/rotate.js');
       const { apiClient } = await import('../encryption/rewrite.js');
       const { execFile } = await import('node:child_process');
+      const { progress } = await import('./progress.js');
       const conn = etcdConnection(o);
       const restartCmd = o.restartCmd;
-      const tty = process.stderr.isTTY;
+      const bar = progress('rewriting');
       process.noDeprecation = true;
       const state = await asInputError(() =>
         applyRotation({
@@ -188,10 +189,10 @@ export function registerEncryption(program: Command): void {
           ...(conn ? { etcd: { conn, prefix: o.etcdPrefix } } : {}),
           readyTimeoutMs: o.readyTimeout * 1000,
           pageSize: o.pageSize,
-          log: (line: string) => process.stderr.write(`kubeward: ${line}\n`),
-          ...(tty ? { onRewriteProgress: (r: string, p: { rewritten: number }) => process.stderr.write(`\r${r}: ${p.rewritten} rewritten`) } : {}),
+          log: (line: string) => bar.print(`kubeward: ${line}`),
+          onRewriteProgress: (r, p) => bar.update(p.rewritten, undefined, r),
         }),
-      );
+      ).finally(() => bar.finish());
       process.stdout.write(`stage: ${state.stage}${state.restartPending ? ' (waiting for the API servers to restart)' : ''}\n`);
     }),
   );
@@ -206,8 +207,10 @@ export function registerEncryption(program: Command): void {
       const conn = etcdConnection(o);
       if (conn) {
         const { countOn, encryptionStatus } = await import('../encryption/status.js');
+        const { progress } = await import('./progress.js');
         process.noDeprecation = true;
-        const s = await asInputError(() => encryptionStatus({ conn, resources: state.resources, prefix: o.etcdPrefix }));
+        const bar = progress('reading etcd');
+        const s = await asInputError(() => encryptionStatus({ conn, resources: state.resources, prefix: o.etcdPrefix, onProgress: (r, n) => bar.update(n, undefined, r) })).finally(() => bar.finish());
         const on = (k: { provider: string; key?: string }) => countOn(s, k.provider as 'identity', k.key);
         lines.push(`etcd: ${on(state.from)} object(s) on the old, ${on(state.to)} on the new`);
       }

@@ -281,12 +281,21 @@ async function readUsage(o: AuditFlags, matches: (u: string) => boolean, prefilt
   const { collectUsage } = await import('../rbac/generate.js');
   const stats = emptyReadStats();
   const MAX_SHOWN = 20;
-  const onProblem = (p: { file: string; line: number; message: string }): void => {
-    if (stats.problems <= MAX_SHOWN) process.stderr.write(`kubeward: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}; skipped\n`);
-  };
   // a line that does not contain any selected username cannot be one of their events
   const contains = prefilter.map((u) => JSON.stringify(u).slice(1, -1));
-  const usage = await collectUsage(readAuditBatches(o.auditLog, { onProblem, stats, contains }), matches, { stages: o.stages.split(',').filter(Boolean) });
+  const { totalBytes, withProgress } = await import('./progress.js');
+  const total = await totalBytes(o.auditLog);
+  const usage = await withProgress(
+    'reading audit logs',
+    () => ({ done: stats.bytes, total }),
+    (bar) => {
+      const onProblem = (p: { file: string; line: number; message: string }): void => {
+        if (stats.problems <= MAX_SHOWN) bar.print(`kubeward: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}; skipped`);
+      };
+      return collectUsage(readAuditBatches(o.auditLog, { onProblem, stats, contains }), matches, { stages: o.stages.split(',').filter(Boolean) });
+    },
+    { unit: 'bytes' },
+  );
   if (stats.problems > MAX_SHOWN) process.stderr.write(`kubeward: ${stats.problems - MAX_SHOWN} more unreadable lines skipped\n`);
   if (stats.events === 0 && stats.problems > 0) throw new InputError(`${o.auditLog.join(', ')}: no readable audit events (${stats.problems} problems)`);
   return { usage, stats };
