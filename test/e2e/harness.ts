@@ -11,7 +11,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -58,6 +58,13 @@ export interface StartOptions {
   oidc?: OidcOptions;
   /** also run kube-controller-manager (default false: it fills admin/edit/view, SA tokens, GC) */
   controllerManager?: boolean;
+  /**
+   * a kubeadm-layout PKI directory to run on (e.g. made by `kubeward pki init --apiserver-san 127.0.0.1
+   * --etcd-member NAME=127.0.0.1`): copied to the node root's etc/kubernetes/pki, its CAs, leaves and
+   * sa key used as they are; the harness's own client certificates (admin, super-admin,
+   * controller-manager) are issued from its ca.crt/ca.key
+   */
+  pkiDir?: string;
 }
 
 export interface ClientIdentity {
@@ -104,6 +111,9 @@ export interface Cluster {
   etcdKeys(prefix: string): Promise<string[]>;
   stop(): Promise<void>;
 }
+
+/** The leaves a kubeadm-layout PKI holds (StartOptions.pkiDir), by the harness's file names. */
+const KUBEADM_LEAVES = new Set(['etcd/server', 'etcd/peer', 'etcd/healthcheck-client', 'apiserver-etcd-client', 'apiserver', 'apiserver-kubelet-client', 'front-proxy-client']);
 
 let binaries: Promise<K8sBinaries> | undefined;
 
@@ -221,14 +231,20 @@ async function startClusterOnce(opts: StartOptions): Promise<Cluster> {
   const apiserverUrl = `https://127.0.0.1:${apiPort}`;
   const loopSan = 'IP:127.0.0.1,DNS:localhost';
 
-  // PKI: etcd has its own CA, separate from the Kubernetes CA (as kubeadm sets it up)
-  const [etcdCa, ca, frontProxyCa] = await Promise.all([
-    makeCa(join(pkiDir, 'etcd/ca'), 'etcd-ca'),
-    makeCa(join(pkiDir, 'ca'), 'kubernetes'),
-    makeCa(join(pkiDir, 'front-proxy-ca'), 'front-proxy-ca'),
-  ]);
+  // PKI: etcd has its own CA, separate from the Kubernetes CA (as kubeadm sets it up); or the given kubeadm-layout PKI
+  if (opts.pkiDir) await cp(opts.pkiDir, pkiDir, { recursive: true });
+  const given = (name: string): CertPair => ({ certFile: join(pkiDir, `${name}.crt`), keyFile: join(pkiDir, `${name}.key`) });
+  const [etcdCa, ca, frontProxyCa] = opts.pkiDir
+    ? [given('etcd/ca'), given('ca'), given('front-proxy-ca')]
+    : await Promise.all([
+        makeCa(join(pkiDir, 'etcd/ca'), 'etcd-ca'),
+        makeCa(join(pkiDir, 'ca'), 'kubernetes'),
+        makeCa(join(pkiDir, 'front-proxy-ca'), 'front-proxy-ca'),
+      ]);
   const leaf = (c: CertPair, name: string, subject: string, extKeyUsage: string, san?: string): Promise<CertPair> =>
-    makeLeaf(c, join(pkiDir, name), san === undefined ? { subject, extKeyUsage } : { subject, extKeyUsage, san });
+    opts.pkiDir && KUBEADM_LEAVES.has(name)
+      ? Promise.resolve(given(name))
+      : makeLeaf(c, join(pkiDir, name), san === undefined ? { subject, extKeyUsage } : { subject, extKeyUsage, san });
   const [etcdServer, etcdPeer, etcdClient, apiEtcdClient, apiServing, kubeletClient, frontProxyClient, superAdmin, admin, kcmClient, kcmServing, sa] =
     await Promise.all([
       leaf(etcdCa, 'etcd/server', '/CN=127.0.0.1', 'serverAuth,clientAuth', loopSan),
@@ -243,7 +259,7 @@ async function startClusterOnce(opts: StartOptions): Promise<Cluster> {
       leaf(ca, 'admin', `/O=${ADMIN_GROUP}/CN=kubeward-admin`, 'clientAuth'),
       leaf(ca, 'controller-manager', '/CN=system:kube-controller-manager', 'clientAuth'),
       leaf(ca, 'controller-manager-serving', '/CN=kube-controller-manager', 'serverAuth', loopSan),
-      makeKeyPair(pkiDir, 'sa'),
+      opts.pkiDir ? Promise.resolve({ keyFile: join(pkiDir, 'sa.key'), pubFile: join(pkiDir, 'sa.pub') }) : makeKeyPair(pkiDir, 'sa'),
     ]);
 
   const kubeconfigFor = (file: string, user: string, c: CertPair): Promise<string> =>
