@@ -59,7 +59,7 @@ describe('rbac generate: worker threads = one thread', () => {
 
 describe('rbac generate CLI on a log read in parallel', () => {
   let big: string;
-  beforeAll(async () => {
+  beforeAll(() => {
     // just over the size from which files are read by workers
     big = join(dir, 'big.log');
     const events = Math.ceil(PARALLEL_MIN_BYTES / 1000) + 2000;
