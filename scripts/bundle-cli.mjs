@@ -9,6 +9,21 @@ import { build } from 'esbuild';
 
 const outdir = new URL('../dist/cli/', import.meta.url).pathname;
 rmSync(outdir, { recursive: true, force: true });
+// `oidc login` answered from the token cache (bin/kubeward.js; kubectl runs it before every command):
+// one CommonJS file with no packages in it. CommonJS because require() hands over Node's built-ins as
+// they are, while an ES module importing one makes Node read every export (node:fs's load its streams).
+await build({
+  entryPoints: [new URL('../dist/src/cli/oidc-login-cached.js', import.meta.url).pathname],
+  outfile: `${outdir}oidc-login-cached.cjs`,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  logLevel: 'warning',
+});
+
 await build({
   entryPoints: [new URL('../dist/src/cli/entry.js', import.meta.url).pathname],
   outdir,
@@ -30,3 +45,4 @@ await build({
   minifySyntax: true,
   logLevel: 'warning',
 });
+

@@ -5,6 +5,7 @@
  */
 import { Command, Option } from '@commander-js/extra-typings';
 import { EXIT_FINDINGS, EXIT_OK, InputError, UsageError } from './errors.js';
+import { CACHE_KEY_OPTIONS, cacheKeyOf, collectList, LOGIN_OPTIONS, loginOptionsOf, type OptionSpec, type OptionValues } from './oidc-options.js';
 
 function readStdin(): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -16,21 +17,17 @@ function readStdin(): Promise<string> {
   });
 }
 
-function repeat(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), ...value.split(/[ ,]/).filter((x) => x.length > 0)];
-}
-
-/** The options that name a token cache entry (issuer + client + scopes), shared by login and logout. */
-function withIssuer(cmd: Command): Command {
-  return cmd
-    .requiredOption('--issuer <url>', "the OIDC issuer URL (exactly as in the API server's configuration)")
-    .requiredOption('--client-id <id>', 'the OAuth client ID (the API server audience)')
-    .option('--scope <scope>', 'an extra scope to request besides openid (repeatable)', repeat)
-    .option('--token-cache-dir <dir>', 'where tokens are cached (default ~/.kube/cache/kubeward-oidc)');
-}
-
-function scopesOf(extra: string[] | undefined): string[] {
-  return ['openid', ...(extra ?? []).filter((s) => s !== 'openid')];
+/** Adds the options of a table (src/cli/oidc-options.ts, also read by the login fast path). */
+function withOptions(cmd: Command, specs: readonly OptionSpec[]): Command {
+  for (const spec of specs) {
+    const option = new Option(spec.flags, spec.description);
+    if (spec.mandatory) option.makeOptionMandatory();
+    if (spec.default !== undefined) option.default(spec.default);
+    if (spec.choices) option.choices(spec.choices);
+    if (spec.list) option.argParser(collectList);
+    cmd.addOption(option);
+  }
+  return cmd;
 }
 
 export function registerOidc(program: Command): void {
@@ -70,30 +67,12 @@ export function registerOidc(program: Command): void {
   );
 
   oidc.addCommand(
-    withIssuer(new Command('login').copyInheritedSettings(program))
+    withOptions(new Command('login').copyInheritedSettings(program), LOGIN_OPTIONS)
       .description('kubectl exec credential plugin: print an ExecCredential with an ID token from the cache, a refresh, or a login (auth code + PKCE on a loopback redirect, or device code)')
-      .option('--client-secret <secret>', 'client secret, for a confidential client (prefer a public client)')
-      .option('--ca-file <file>', "CA that signed the issuer's HTTPS certificate")
-      .addOption(new Option('--grant <grant>', 'how to log in').choices(['auth-code', 'device-code'] as const).default('auth-code' as const))
-      .option('--listen <addr>', 'loopback address for the auth-code redirect', '127.0.0.1:0')
-      .option('--open-browser', 'open the login URL in a browser (default: when kubectl runs interactively)')
-      .option('--no-browser', 'never open a browser; only print the URL')
-      .option('--force-refresh', 'ignore a cached ID token that is still valid', false)
-      .addOption(new Option('--api-version <v>', 'ExecCredential apiVersion when KUBERNETES_EXEC_INFO is not set').choices(['client.authentication.k8s.io/v1', 'client.authentication.k8s.io/v1beta1'] as const))
-      .action(async (opts) => {
-        const o = opts as typeof opts & { issuer: string; clientId: string; scope?: string[]; tokenCacheDir?: string; browser: boolean; openBrowser?: boolean };
+      .action(async (opts: OptionValues) => {
         const { login, LoginError } = await import('../oidc/login.js');
         try {
-          const text = await login({
-            issuer: o.issuer, clientId: o.clientId, scopes: scopesOf(o.scope), grant: o.grant, listen: o.listen, forceRefresh: o.forceRefresh,
-            ...(o.clientSecret !== undefined ? { clientSecret: o.clientSecret } : {}),
-            ...(o.caFile !== undefined ? { caFile: o.caFile } : {}),
-            ...(o.tokenCacheDir !== undefined ? { cacheDir: o.tokenCacheDir } : {}),
-            ...(o.apiVersion !== undefined ? { apiVersion: o.apiVersion } : {}),
-            ...(o.browser === false ? { openBrowser: false } : o.openBrowser ? { openBrowser: true } : {}),
-            say: (line) => process.stderr.write(`${line}\n`),
-          });
-          process.stdout.write(text);
+          process.stdout.write(await login(loginOptionsOf(opts, (line) => process.stderr.write(`${line}\n`))));
         } catch (e) {
           if (e instanceof LoginError) throw new InputError(e.message);
           throw e;
@@ -102,18 +81,16 @@ export function registerOidc(program: Command): void {
   );
 
   oidc.addCommand(
-    withIssuer(new Command('logout').copyInheritedSettings(program))
+    withOptions(new Command('logout').copyInheritedSettings(program), CACHE_KEY_OPTIONS)
       .description('remove the cached tokens of this issuer, client and scopes')
-      .action(async (opts) => {
-        const o = opts as typeof opts & { issuer: string; clientId: string; scope?: string[]; tokenCacheDir?: string };
+      .action(async (opts: OptionValues) => {
         const { logout } = await import('../oidc/login.js');
-        const removed = logout({ issuer: o.issuer, clientId: o.clientId, scopes: scopesOf(o.scope), ...(o.tokenCacheDir !== undefined ? { cacheDir: o.tokenCacheDir } : {}) });
-        process.stderr.write(removed ? 'logged out (cached tokens removed)\n' : 'no cached tokens\n');
+        process.stderr.write(logout(cacheKeyOf(opts)) ? 'logged out (cached tokens removed)\n' : 'no cached tokens\n');
       }),
   );
 
   oidc.addCommand(
-    withIssuer(new Command('setup').copyInheritedSettings(program))
+    withOptions(new Command('setup').copyInheritedSettings(program), CACHE_KEY_OPTIONS)
       .description('check the issuer (discovery, signing algorithms), optionally test a login, then print the kube-apiserver flags (and an AuthenticationConfiguration for >= 1.30) with oidc: prefixes, an RBAC binding, and write the kubectl exec user')
       .option('--ca-file <file>', "CA that signed the issuer's HTTPS certificate")
       .option('--username-claim <claim>', 'claim that names the user', 'email')
@@ -125,12 +102,12 @@ export function registerOidc(program: Command): void {
       .option('--test-login', 'log in once now and show the user the API server would see', false)
       .option('--kubeconfig <file>', 'write the exec user entry into this kubeconfig')
       .option('--user <name>', 'the kubeconfig user entry to write', 'oidc')
-      .action(async (opts) => {
-        const o = opts as typeof opts & { issuer: string; clientId: string; scope?: string[]; tokenCacheDir?: string };
+      .action(async (o) => {
         const { planSetup, writeExecUser } = await import('../oidc/setup.js');
-        const scopes = scopesOf([...(o.scope ?? []), ...(o.usernameClaim === 'email' ? ['email'] : []), o.groupsClaim]);
+        const key = cacheKeyOf(o);
+        const scopes = [...key.scopes, ...(o.usernameClaim === 'email' ? ['email'] : []), o.groupsClaim];
         const setup = {
-          issuer: o.issuer, clientId: o.clientId, usernameClaim: o.usernameClaim, groupsClaim: o.groupsClaim, role: o.role, scopes,
+          issuer: key.issuer, clientId: key.clientId, usernameClaim: o.usernameClaim, groupsClaim: o.groupsClaim, role: o.role, scopes,
           ...(o.caFile !== undefined ? { caFile: o.caFile } : {}),
           ...(o.kubernetesVersion !== undefined ? { kubernetesVersion: o.kubernetesVersion } : {}),
           ...(o.bindUser !== undefined ? { bindUser: o.bindUser } : {}),
@@ -154,12 +131,11 @@ export function registerOidc(program: Command): void {
           const { apiserverJwtAuthenticators } = await import('../oidc/apiserver-auth.js');
           const { fetchJwks, fetchWithCa } = await import('../oidc/discovery.js');
           const cred = JSON.parse(await login({
-            issuer: o.issuer, clientId: o.clientId, scopes, grant: 'auth-code', listen: '127.0.0.1:0', forceRefresh: true,
+            ...key, scopes, grant: 'auth-code', listen: '127.0.0.1:0', forceRefresh: true,
             ...(o.caFile !== undefined ? { caFile: o.caFile } : {}),
-            ...(o.tokenCacheDir !== undefined ? { cacheDir: o.tokenCacheDir } : {}),
             say: (line) => process.stderr.write(`${line}\n`),
           })) as { status: { token: string } };
-          const jwks = await fetchJwks(o.issuer, fetchWithCa(o.caFile));
+          const jwks = await fetchJwks(key.issuer, fetchWithCa(o.caFile));
           const v = await validateToken(cred.status.token, apiserverJwtAuthenticators({ flags: plan.flags.join(' ') }), { jwks: () => jwks });
           out.push('# test login', v.verdict === 'valid' && v.user ? `the API server would see user ${v.user.username}, groups ${v.user.groups.join(', ')}` : `the API server would refuse this token: ${v.failures.join('; ')}`, '');
           if (v.verdict !== 'valid') process.exitCode = EXIT_FINDINGS;

@@ -14,12 +14,16 @@ export interface ExecInfo {
   fromKubectl: boolean;
 }
 
-/** Reads KUBERNETES_EXEC_INFO; without it (run by hand) the version comes from --api-version and a terminal is interactive. */
-export function readExecInfo(env: string | undefined, apiVersion: string | undefined, stdinIsTty: boolean): ExecInfo {
+/**
+ * Reads KUBERNETES_EXEC_INFO; without it (run by hand) the version comes from --api-version and a
+ * terminal is interactive. `stdinIsTty` is asked only then: setting up process.stdin loads Node's
+ * stream and net modules, a cost the cached path (every kubectl command) does not need to pay.
+ */
+export function readExecInfo(env: string | undefined, apiVersion: string | undefined, stdinIsTty: () => boolean): ExecInfo {
   if (env === undefined || env === '') {
     const v = apiVersion ?? EXEC_API_VERSIONS[0];
     if (!(EXEC_API_VERSIONS as readonly string[]).includes(v)) throw new Error(`--api-version must be one of ${EXEC_API_VERSIONS.join(', ')}`);
-    return { apiVersion: v as ExecApiVersion, interactive: stdinIsTty, fromKubectl: false };
+    return { apiVersion: v as ExecApiVersion, interactive: stdinIsTty(), fromKubectl: false };
   }
   let info: { apiVersion?: unknown; spec?: { interactive?: unknown } };
   try {

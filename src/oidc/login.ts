@@ -3,7 +3,7 @@
  * disk) reads one file and prints; openid-client is imported only to refresh or log in.
  */
 import { cacheFile, defaultCacheDir, lockCache, readCache, removeCache, writeCache, type CacheKey, type CachedTokens } from './token-cache.js';
-import { execCredential, readExecInfo } from './exec-credential.js';
+import { execCredential, readExecInfo, type ExecInfo } from './exec-credential.js';
 import { expiryOf } from './jwt.js';
 
 /** A token this close to expiry is renewed now, so kubectl does not send one that lapses in flight. */
@@ -31,15 +31,38 @@ function fresh(t: CachedTokens | undefined, now: number): t is CachedTokens {
   return exp !== undefined && exp - EXPIRY_SKEW_SECONDS > now;
 }
 
+const now = (): number => Math.floor(Date.now() / 1000);
+
+/** What the plugin knows before asking anyone: kubectl's request, the cache file, what it holds, and whether that answers. */
+function lookup(o: CachedLoginOptions): { info: ExecInfo; file: string; cached: CachedTokens | undefined; hit: CachedTokens | undefined } {
+  const info = readExecInfo(process.env.KUBERNETES_EXEC_INFO, o.apiVersion, () => process.stdin.isTTY === true);
+  const file = cacheFile(o.cacheDir ?? defaultCacheDir(), o);
+  const cached = readCache(file);
+  return { info, file, cached, hit: !o.forceRefresh && fresh(cached, now()) ? cached : undefined };
+}
+
+function credentialOf(info: ExecInfo, t: CachedTokens): string {
+  return execCredential(info.apiVersion, t.id_token, expiryOf(t.id_token));
+}
+
+export type CachedLoginOptions = Pick<LoginOptions, 'issuer' | 'clientId' | 'scopes' | 'cacheDir' | 'apiVersion' | 'forceRefresh'>;
+
+/**
+ * The ExecCredential of a cached ID token that is still fresh, or undefined when the issuer must be
+ * asked (no token, expiring, --force-refresh). One file read, no signature check and no network: the
+ * API server verifies the token; the plugin only decides whether to renew it. The fast path of
+ * bin/kubeward.js and `login` both answer a cache hit through here.
+ */
+export function cachedCredential(o: CachedLoginOptions): string | undefined {
+  const { info, hit } = lookup(o);
+  return hit && credentialOf(info, hit);
+}
+
 /** Returns the ExecCredential JSON text for stdout. */
 export async function login(o: LoginOptions): Promise<string> {
-  const info = readExecInfo(process.env.KUBERNETES_EXEC_INFO, o.apiVersion, process.stdin.isTTY === true);
-  const file = cacheFile(o.cacheDir ?? defaultCacheDir(), o);
-  const out = (t: CachedTokens): string => execCredential(info.apiVersion, t.id_token, expiryOf(t.id_token));
-  const now = (): number => Math.floor(Date.now() / 1000);
-
-  const cached = readCache(file);
-  if (!o.forceRefresh && fresh(cached, now())) return out(cached);
+  const { info, file, cached, hit } = lookup(o);
+  const out = (t: CachedTokens): string => credentialOf(info, t);
+  if (hit) return out(hit);
 
   const release = await lockCache(file);
   try {

@@ -3,10 +3,10 @@
  * directory, written atomically, and an exclusive lock file so concurrent kubectl processes share one
  * login (the second waits for the first, then reads what it cached). Holds tokens: nothing here logs.
  */
-import { createHash } from 'node:crypto';
 import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { sha256Hex } from './sha256.js';
 
 export interface CachedTokens {
   id_token: string;
@@ -25,7 +25,7 @@ export function defaultCacheDir(): string {
 }
 
 export function cacheFile(dir: string, key: CacheKey): string {
-  const id = createHash('sha256').update(JSON.stringify([key.issuer, key.clientId, [...key.scopes].sort()])).digest('hex').slice(0, 32);
+  const id = sha256Hex(JSON.stringify([key.issuer, key.clientId, [...key.scopes].sort()])).slice(0, 32);
   return join(dir, `${id}.json`);
 }
 
