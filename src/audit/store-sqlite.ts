@@ -77,7 +77,10 @@ export interface AlertRow {
 }
 
 type Column = string | number | null;
-/** Rows sent to the writer thread as one flat array of their columns: a structured clone of plain values costs a third of cloning row objects. */
+/**
+ * Rows go to the writer thread as one flat array of their columns, EVENT_COLUMNS per row: structured
+ * cloning plain values costs about a third of cloning row objects (whose keys are cloned with each row).
+ */
 export const EVENT_COLUMNS = 11;
 
 function flatten(rows: readonly EventRow[]): Column[] {
@@ -89,8 +92,9 @@ function flatten(rows: readonly EventRow[]): Column[] {
 
 /**
  * What the writer thread is asked, one request at a time. `insert` opens the group's transaction (BEGIN
- * IMMEDIATE), inserts the rows (`columns`, EVENT_COLUMNS per row) and answers, per row, whether it was new; `commit` inserts the alerts, commits (the fsync)
- * and answers, per alert, whether it was stored; `rollback` abandons the open transaction.
+ * IMMEDIATE), inserts the rows (`columns`, EVENT_COLUMNS per row) and answers, per row, whether it was
+ * new; `commit` inserts the alerts, commits (the fsync) and answers, per alert, whether it was stored;
+ * `rollback` abandons the open transaction.
  */
 export type WriterRequest = { op: 'insert'; columns: Column[] } | { op: 'commit'; alerts: AlertRow[] } | { op: 'rollback' } | { op: 'prune'; retention: Retention; now: number } | { op: 'close' };
 export type WriterReply = { ok: true; value: unknown } | { ok: false; message: string };
@@ -188,8 +192,9 @@ export function openSqliteStore(path: string): AuditStore {
         results = writes.map((w) => {
           const r: WriteResult = { inserted: 0, duplicates: 0, alerts: 0 };
           for (const e of w.events) {
-            const row = rows[next];
-            if (!row || !fresh[next++]) {
+            const i = next++;
+            const row = rows[i];
+            if (!row || !fresh[i]) {
               r.duplicates++;
               continue;
             }
