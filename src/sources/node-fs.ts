@@ -66,6 +66,14 @@ export function hostPathOf(ctx: NodeContext, display: string): string {
 }
 
 function walkInRoot(ctx: NodeContext, display: string): string {
+  // the parent's walk is remembered: only the last part is new (thousands of files in one directory)
+  const slash = display.lastIndexOf('/');
+  const name = display.slice(slash + 1);
+  if (slash > 0 && name !== '' && name !== '.' && name !== '..') {
+    const full = `${hostPathOf(ctx, display.slice(0, slash))}/${name}`;
+    const target = linkOf(ctx, full);
+    if (target === '' || target === null) return full;
+  }
   const rest = display.split('/').filter((p) => p.length > 0);
   let cur: string[] = [];
   let hops = 0;
