@@ -3,7 +3,10 @@
  * bundled insecure example is opened from disk with every network request recorded (a
  * self-contained report makes none), its graph checked against the scan's JSON, an edge clicked,
  * the table filtered, and a screenshot saved in test-artifacts/. Then a manifest carrying markup
- * and script in a flag value and an annotation: shown as text, nothing runs.
+ * and script in flag values and an annotation: shown as text, nothing runs, both in the
+ * server-rendered first page and in what the script builds from the JSON block (a searched table,
+ * a clicked link's details). Then a report larger than one page: paging, filters and a link click
+ * over all findings, and the same file without JavaScript.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
