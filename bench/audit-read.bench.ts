@@ -1,26 +1,34 @@
 /**
- * Audit-log reader speed on the 1,000,000-event synthetic log (1.02 GB; bench/gen-audit-log.mjs, seed 42,
- * generated into the temp folder once and reused), against the bare JSON.parse floor
- * (bench/node-parse-floor.mjs: split lines, JSON.parse each, filter one user) on the same file in the same run.
- * Each measurement runs in its own process so its peak RSS is its own.
- * Targets: ≥ 150,000 events/s, wall ≤ 1.3× the floor, peak RSS ≤ 256 MiB. audit2rbac: ~13,000–15,000 events/s.
+ * Audit-log reading on the 1,000,000-event synthetic log (1.02 GB; bench/gen-audit-log.mjs, seed 42,
+ * generated into the temp folder once and reused), in one run: the bare JSON.parse floor
+ * (bench/node-parse-floor.mjs: split lines, JSON.parse each, filter one user), the floor with the
+ * username prefilter, the reader parsing every event, `rbac generate` for one service account (reader
+ * prefilter + worker threads) and `audit detect` with every rule (rules' prefilter + worker threads).
+ * Each runs in its own process, so its peak RSS (process.resourceUsage().maxRSS, worker threads
+ * included) and CPU time are its own. Engines are loaded from dist/ when it is current (npm run bench
+ * builds first), else from the sources through tsx.
+ * Targets (#6, #7): ≥ 150,000 events/s, wall ≤ 1.3× the floor, peak RSS ≤ 256 MiB. audit2rbac: ~13,000–15,000 events/s here.
  * KUBEWARD_AUDIT_BENCH_FILE=path uses another file; KUBEWARD_AUDIT_BENCH_EVENTS=n generates a smaller one.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
-const TARGET_EVENTS_PER_S = 150_000;
-const TARGET_FLOOR_RATIO = 1.3;
-const TARGET_RSS_MIB = 256;
+const REPO = join(HERE, '..');
+export const TARGET_EVENTS_PER_S = 150_000;
+export const TARGET_FLOOR_RATIO = 1.3;
+export const TARGET_RSS_MIB = 256;
+export const AUDIT2RBAC_EVENTS_PER_S = 14_000;
 export const TARGET_USER = 'system:serviceaccount:ci:deployer';
 
 export interface ChildResult {
   seconds: number;
+  /** lines of the file (every line is one event) */
   events: number;
+  cpuSeconds: number;
   maxRssMiB: number;
   detail?: unknown;
 }
@@ -40,6 +48,14 @@ export function benchFile(): string {
   return file;
 }
 
+/** An engine module: compiled (dist/src/…js) when at least as new as its source, else the source itself. */
+export function engine(srcPath: string): string {
+  const built = join(REPO, 'dist', srcPath.replace(/\.ts$/, '.js'));
+  const source = join(REPO, srcPath);
+  const current = existsSync(built) && statSync(built).mtimeMs >= statSync(source).mtimeMs;
+  return pathToFileURL(current ? built : source).href;
+}
+
 /** Runs `script --child mode file` in a fresh process and returns what it measured. */
 export function runChild(script: string, mode: string, file: string): ChildResult {
   const r = spawnSync(process.execPath, ['--import', 'tsx', script, '--child', mode, file], { encoding: 'utf8', maxBuffer: 1 << 24 });
@@ -48,11 +64,17 @@ export function runChild(script: string, mode: string, file: string): ChildResul
   return JSON.parse(last) as ChildResult;
 }
 
-export function maxRssMiB(): number {
-  // resourceUsage().maxRSS is in KiB
-  return Math.round(process.resourceUsage().maxRSS / 1024);
+function measured(t0: number, events: number, detail: unknown): string {
+  const u = process.resourceUsage();
+  // resourceUsage(): maxRSS in KiB, times in µs; both cover every thread of the process
+  return `${JSON.stringify({ seconds: (performance.now() - t0) / 1000, events, cpuSeconds: (u.userCPUTime + u.systemCPUTime) / 1e6, maxRssMiB: Math.round(u.maxRSS / 1024), detail })}\n`;
 }
 
+type ReadModule = typeof import('../src/audit/read.js');
+type GenerateModule = typeof import('../src/rbac/generate.js');
+type DetectModule = typeof import('../src/audit/detect.js');
+
+/** One measurement in this process: floor, floor-prefilter, read, generate[-1t], detect[-1t]. */
 export async function child(mode: string, file: string): Promise<void> {
   const t0 = performance.now();
   if (mode === 'floor' || mode === 'floor-prefilter') {
@@ -64,14 +86,44 @@ export async function child(mode: string, file: string): Promise<void> {
     await import(pathToFileURL(join(HERE, 'node-parse-floor.mjs')).href);
     console.log = log;
     const r = JSON.parse(out) as { lines: number };
-    process.stdout.write(`${JSON.stringify({ seconds: (performance.now() - t0) / 1000, events: r.lines, maxRssMiB: maxRssMiB(), detail: r })}\n`);
+    process.stdout.write(measured(t0, r.lines, r));
     return;
   }
-  const { readAuditBatches, emptyReadStats } = await import('../src/audit/read.js');
-  const stats = emptyReadStats();
-  let events = 0;
-  for await (const batch of readAuditBatches([file], { stats })) events += batch.length;
-  process.stdout.write(`${JSON.stringify({ seconds: (performance.now() - t0) / 1000, events, maxRssMiB: maxRssMiB(), detail: { problems: stats.problems, lines: stats.lines } })}\n`);
+  const read = (await import(engine('src/audit/read.ts'))) as ReadModule;
+  const stats = read.emptyReadStats();
+  const parallel = mode.endsWith('-1t') ? { threads: 1 } : {};
+  if (mode === 'read') {
+    let events = 0;
+    for await (const batch of read.readAuditBatches([file], { stats })) events += batch.length;
+    process.stdout.write(measured(t0, stats.lines, { events, problems: stats.problems }));
+  } else if (mode.startsWith('generate')) {
+    const gen = (await import(engine('src/rbac/generate.ts'))) as GenerateModule;
+    const usage = await gen.collectUsage(read.readAuditBatches([file], { stats, parallel, contains: [TARGET_USER] }), gen.subjectMatcher([TARGET_USER]));
+    const set = gen.generateRbac(usage);
+    const verify = gen.verifyGenerated(usage, set);
+    const rules = set.subjects.reduce((n, s) => n + s.roles.reduce((m, r) => m + r.rules.length, 0), 0);
+    process.stdout.write(measured(t0, stats.lines, { matched: usage.events, distinct: usage.subjects.get(TARGET_USER)?.allowed.size, rules, objects: gen.toObjects(set).length, verify: verify.map((v) => `${v.allowed}/${v.checked}`), parsed: stats.events, workerRanges: stats.workerRanges }));
+  } else if (mode.startsWith('detect')) {
+    const { detectEvents } = (await import(engine('src/audit/detect.ts'))) as DetectModule;
+    const summary = await detectEvents(read.readAuditEvents([file], { stats, parallel }));
+    const byRule: Record<string, number> = {};
+    for (const a of summary.alerts) byRule[a.rule.replace(/^audit\//, '')] = (byRule[a.rule.replace(/^audit\//, '')] ?? 0) + 1;
+    process.stdout.write(measured(t0, stats.lines, { parsed: stats.events, workerRanges: stats.workerRanges, alerts: byRule }));
+  } else throw new Error(`unknown mode ${mode}`);
+}
+
+/** One line per measurement: wall, events/s, MB/s, peak RSS, CPU, ratio to a baseline and to audit2rbac. */
+export function report(name: string, c: ChildResult, mb: number, baseline?: { name: string; result: ChildResult }): string {
+  const eps = c.events / c.seconds;
+  const vsFloor = baseline ? `, ${(c.seconds / baseline.result.seconds).toFixed(2)}× ${baseline.name} wall` : '';
+  return `${name.padEnd(34)} ${c.seconds.toFixed(2).padStart(6)} s  ${Math.round(eps).toLocaleString('en').padStart(9)} events/s  ${(mb / c.seconds).toFixed(0).padStart(4)} MB/s  peak RSS ${String(c.maxRssMiB).padStart(3)} MiB  CPU ${c.cpuSeconds.toFixed(1)} s${vsFloor}, ${(eps / AUDIT2RBAC_EVENTS_PER_S).toFixed(1)}× audit2rbac\n`;
+}
+
+/** "met"/"MISSED" for the three targets of a job against its floor. */
+export function verdict(name: string, c: ChildResult, floor: ChildResult): string {
+  const eps = c.events / c.seconds;
+  const ratio = c.seconds / floor.seconds;
+  return `${name}: ≥ ${TARGET_EVENTS_PER_S.toLocaleString('en')} events/s ${eps >= TARGET_EVENTS_PER_S ? 'met' : 'MISSED'}; wall ≤ ${TARGET_FLOOR_RATIO}× floor (${ratio.toFixed(2)}×) ${ratio <= TARGET_FLOOR_RATIO ? 'met' : 'MISSED'}; peak RSS ≤ ${TARGET_RSS_MIB} MiB ${c.maxRssMiB <= TARGET_RSS_MIB ? 'met' : 'MISSED'}\n`;
 }
 
 function main(): void {
@@ -79,18 +131,25 @@ function main(): void {
   const mb = statSync(file).size / 1e6;
   const self = fileURLToPath(import.meta.url);
   const floor = runChild(self, 'floor', file);
+  const floorPre = runChild(self, 'floor-prefilter', file);
   const read = runChild(self, 'read', file);
-  const rate = (c: ChildResult): string => `${Math.round(c.events / c.seconds).toLocaleString('en')} events/s, ${(mb / c.seconds).toFixed(0)} MB/s`;
-  process.stdout.write(`file: ${file} (${mb.toFixed(0)} MB, ${read.events.toLocaleString('en')} events)\n`);
-  process.stdout.write(`floor (split + JSON.parse + filter): ${floor.seconds.toFixed(2)} s, ${rate(floor)}, peak RSS ${floor.maxRssMiB} MiB\n`);
-  process.stdout.write(`readAuditBatches (every event):      ${read.seconds.toFixed(2)} s, ${rate(read)}, peak RSS ${read.maxRssMiB} MiB\n`);
-  const ratio = read.seconds / floor.seconds;
-  const eps = read.events / read.seconds;
-  process.stdout.write(`target: ≥ ${TARGET_EVENTS_PER_S.toLocaleString('en')} events/s (${eps >= TARGET_EVENTS_PER_S ? 'met' : 'MISSED'}), wall ≤ ${TARGET_FLOOR_RATIO}× floor: ${ratio.toFixed(2)}× (${ratio <= TARGET_FLOOR_RATIO ? 'met' : 'MISSED'}), peak RSS ≤ ${TARGET_RSS_MIB} MiB (${read.maxRssMiB <= TARGET_RSS_MIB ? 'met' : 'MISSED'})\n`);
-  process.stdout.write(`vs audit2rbac (~14,000 events/s here): ${(eps / 14_000).toFixed(1)}×\n`);
+  const generate = runChild(self, 'generate', file);
+  const detect = runChild(self, 'detect', file);
+  const out = (s: string): boolean => process.stdout.write(s);
+  out(`file: ${file} (${mb.toFixed(0)} MB, ${floor.events.toLocaleString('en')} events); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${availableParallelism()} cores\n`);
+  out(report('floor (split + JSON.parse + filter)', floor, mb));
+  out(report('floor with username prefilter', floorPre, mb, { name: 'floor', result: floor }));
+  out(report('reader, every event parsed', read, mb, { name: 'floor', result: floor }));
+  out(report(`rbac generate ${TARGET_USER.replace('system:serviceaccount:', 'sa:')}`, generate, mb, { name: 'prefiltered floor', result: floorPre }));
+  out(`  ${JSON.stringify(generate.detail)}\n`);
+  out(report('audit detect, every rule', detect, mb, { name: 'floor', result: floor }));
+  out(`  ${JSON.stringify(detect.detail)}\n`);
+  out(verdict('reader (every event)', read, floor));
+  out(verdict('rbac generate (#6)', generate, floorPre));
+  out(verdict('audit detect (#7)', detect, floor));
 }
 
-// generate.bench.ts imports the helpers above: only run when started as this file
+// detect.bench.ts and generate.bench.ts import the helpers above: only run when started as this file
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const i = process.argv.indexOf('--child');
   if (i >= 0) await child(process.argv[i + 1] as string, process.argv[i + 2] as string);

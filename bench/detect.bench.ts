@@ -1,40 +1,33 @@
 /**
  * `audit detect` speed: every detection rule over the 1,000,000-event synthetic log (bench/gen-audit-log.mjs,
- * seed 42, shared with bench/audit-read.bench.ts), reader included, in a child process so its peak RSS
- * is its own; compared with the bare reader on the same file in the same run (the rules' own cost).
- * Target: ≥ 150,000 events/s.
+ * seed 42, shared with bench/audit-read.bench.ts), reader included, each run in its own process: with
+ * the rules' line prefilter on one thread, then with worker threads (the default), against the bare
+ * JSON.parse floor on the same file in the same run. The alerts of both runs must be the same.
+ * Target (#7): ≥ 150,000 events/s; peak RSS ≤ 256 MiB.
  */
+import { statSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { benchFile, maxRssMiB, runChild } from './audit-read.bench.js';
-
-const TARGET_EVENTS_PER_S = 150_000;
-const SELF = fileURLToPath(import.meta.url);
-
-async function childRun(mode: string, file: string): Promise<void> {
-  const { readAuditEvents } = await import('../src/audit/read.js');
-  const { createDetector } = await import('../src/audit/detect.js');
-  const detector = mode === 'detect' ? createDetector() : undefined;
-  const t0 = performance.now();
-  let events = 0;
-  const byRule: Record<string, number> = {};
-  for await (const e of readAuditEvents([file])) {
-    events++;
-    if (detector) for (const a of detector.process(e)) byRule[a.rule] = (byRule[a.rule] ?? 0) + 1;
-  }
-  process.stdout.write(`${JSON.stringify({ seconds: (performance.now() - t0) / 1000, events, maxRssMiB: maxRssMiB(), detail: byRule })}\n`);
-}
+import { benchFile, child, report, runChild, verdict } from './audit-read.bench.js';
 
 const i = process.argv.indexOf('--child');
 if (i >= 0) {
-  await childRun(process.argv[i + 1] ?? '', process.argv[i + 2] ?? '');
+  await child(process.argv[i + 1] ?? '', process.argv[i + 2] ?? '');
 } else {
+  const self = fileURLToPath(import.meta.url);
   const file = benchFile();
-  const read = runChild(SELF, 'read', file);
-  const detect = runChild(SELF, 'detect', file);
-  const rate = detect.events / detect.seconds;
-  const readRate = read.events / read.seconds;
-  process.stdout.write(`detect: ${detect.events} events in ${detect.seconds.toFixed(2)} s = ${Math.round(rate)} events/s, peak RSS ${detect.maxRssMiB} MiB\n`);
-  process.stdout.write(`reader alone: ${Math.round(readRate)} events/s (rules cost ${((detect.seconds / read.seconds - 1) * 100).toFixed(0)}% over reading)\n`);
-  process.stdout.write(`alerts by rule: ${JSON.stringify(detect.detail)}\n`);
-  process.stdout.write(`target ≥ ${TARGET_EVENTS_PER_S} events/s: ratio ${(rate / TARGET_EVENTS_PER_S).toFixed(2)} ${rate >= TARGET_EVENTS_PER_S ? 'MET' : 'NOT MET'}\n`);
+  const mb = statSync(file).size / 1e6;
+  const floor = runChild(self, 'floor', file);
+  const one = runChild(self, 'detect-1t', file);
+  const many = runChild(self, 'detect', file);
+  const out = (s: string): boolean => process.stdout.write(s);
+  out(`file: ${file} (${mb.toFixed(0)} MB); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${availableParallelism()} cores\n`);
+  out(report('floor (split + JSON.parse + filter)', floor, mb));
+  out(report('audit detect, one thread', one, mb, { name: 'floor', result: floor }));
+  out(report('audit detect, worker threads', many, mb, { name: 'floor', result: floor }));
+  const alerts = (c: typeof one): string => JSON.stringify((c.detail as { alerts: unknown }).alerts);
+  out(`alerts by rule: ${alerts(many)} (${alerts(one) === alerts(many) ? 'same' : 'DIFFERENT'} with one thread)\n`);
+  out(`lines parsed: ${JSON.stringify((many.detail as { parsed: number }).parsed)} of ${many.events}\n`);
+  out(verdict('audit detect, one thread', one, floor));
+  out(verdict('audit detect, worker threads', many, floor));
 }
