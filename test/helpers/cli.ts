@@ -10,7 +10,8 @@ export interface CliRun {
   stderr: string;
 }
 
-export function runCli(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<CliRun> {
+/** `onOutput` sees everything printed so far after each chunk (to answer a prompt, e.g. a login URL on stderr). */
+export function runCli(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; onOutput?: (stdout: string, stderr: string) => void } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', `${REPO}src/cli/entry.ts`, ...args], {
       cwd: opts.cwd ?? REPO,
@@ -20,8 +21,14 @@ export function runCli(args: string[], opts: { input?: string; env?: NodeJS.Proc
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      opts.onOutput?.(stdout, stderr);
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      opts.onOutput?.(stdout, stderr);
+    });
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);

@@ -23,10 +23,19 @@ export interface OidcProviderOptions {
   /** seconds an ID token is valid (default 3600) */
   idTokenTtl?: number;
   users?: Record<string, TestUser>;
+  /**
+   * A path appended to https://127.0.0.1:<port> in the issuer URL. The provider still answers at the
+   * root, so `${issuer}/.well-known/openid-configuration` is not found and discovery is read only at
+   * `discoveryUrl`: a provider the API server reaches at another address than its issuer URL
+   * (AuthenticationConfiguration issuer.discoveryURL).
+   */
+  issuerPath?: string;
 }
 
 export interface TestProvider {
   issuer: string;
+  /** where the discovery document is served (`${issuer}/.well-known/openid-configuration` unless issuerPath is set) */
+  discoveryUrl: string;
   caFile: string;
   ca: CertFiles;
   clientId: string;
@@ -53,7 +62,8 @@ export async function startOidcProvider(o: OidcProviderOptions = {}): Promise<Te
   const server: Server = createServer({ cert: readFileSync(serving.cert), key: readFileSync(serving.key) });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
-  const issuer = `https://127.0.0.1:${port}`;
+  const origin = `https://127.0.0.1:${port}`;
+  const issuer = `${origin}${o.issuerPath ?? ''}`;
 
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const signingJwk = { ...privateKey.export({ format: 'jwk' }), kid: 'rs1', alg: 'RS256', use: 'sig' } as Record<string, unknown>;
@@ -109,7 +119,7 @@ export async function startOidcProvider(o: OidcProviderOptions = {}): Promise<Te
     let url = start;
     let req: { method: string; body?: URLSearchParams } = body ? { method, body } : { method };
     for (let hops = 0; hops < 30; hops++) {
-      if (!url.startsWith(issuer)) {
+      if (!url.startsWith(origin)) {
         // the redirect back to the client (the plugin's loopback listener); a test that reads the code
         // from the URL itself has no listener there, which a browser would show as an error page
         await fetch(url).then((r) => r.text(), () => undefined);
@@ -148,6 +158,7 @@ export async function startOidcProvider(o: OidcProviderOptions = {}): Promise<Te
 
   return {
     issuer,
+    discoveryUrl: `${origin}/.well-known/openid-configuration`,
     caFile: ca.cert,
     ca,
     clientId: 'kubectl',
