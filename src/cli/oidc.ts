@@ -93,6 +93,7 @@ export function registerOidc(program: Command): void {
     withOptions(new Command('setup').copyInheritedSettings(program), CACHE_KEY_OPTIONS)
       .description('check the issuer (discovery, signing algorithms), optionally test a login, then print the kube-apiserver flags (and an AuthenticationConfiguration for >= 1.30) with oidc: prefixes, an RBAC binding, and write the kubectl exec user')
       .option('--ca-file <file>', "CA that signed the issuer's HTTPS certificate")
+      .option('--discovery-url <url>', "where the API server reads the issuer's discovery document, when not at <issuer>/.well-known/openid-configuration (an AuthenticationConfiguration field: needs --kubernetes-version 1.30 or later)")
       .option('--username-claim <claim>', 'claim that names the user', 'email')
       .option('--groups-claim <claim>', 'claim that lists the groups', 'groups')
       .option('--kubernetes-version <v>', 'the API server version (1.30+ also gets an AuthenticationConfiguration)')
@@ -109,6 +110,7 @@ export function registerOidc(program: Command): void {
         const setup = {
           issuer: key.issuer, clientId: key.clientId, usernameClaim: o.usernameClaim, groupsClaim: o.groupsClaim, role: o.role, scopes,
           ...(o.caFile !== undefined ? { caFile: o.caFile } : {}),
+          ...(o.discoveryUrl !== undefined ? { discoveryUrl: o.discoveryUrl } : {}),
           ...(o.kubernetesVersion !== undefined ? { kubernetesVersion: o.kubernetesVersion } : {}),
           ...(o.bindUser !== undefined ? { bindUser: o.bindUser } : {}),
           ...(o.bindGroup !== undefined ? { bindGroup: o.bindGroup } : {}),
@@ -122,8 +124,10 @@ export function registerOidc(program: Command): void {
         } catch (e) {
           throw new InputError((e as Error).message);
         }
-        const out: string[] = ['# kube-apiserver flags', ...plan.flags, ''];
-        if (plan.authenticationConfig) out.push('# or, instead of the --oidc-* flags: --authentication-config=<file> with', plan.authenticationConfig);
+        const out: string[] = plan.flags.length > 0 ? ['# kube-apiserver flags', ...plan.flags, ''] : [];
+        if (plan.authenticationConfig) {
+          out.push(plan.flags.length > 0 ? '# or, instead of the --oidc-* flags: --authentication-config=<file> with' : '# kube-apiserver: --authentication-config=<file> with', plan.authenticationConfig);
+        }
         if (plan.rbac) out.push('# RBAC binding', plan.rbac);
         if (o.testLogin) {
           const { login } = await import('../oidc/login.js');
@@ -135,8 +139,12 @@ export function registerOidc(program: Command): void {
             ...(o.caFile !== undefined ? { caFile: o.caFile } : {}),
             say: (line) => process.stderr.write(`${line}\n`),
           })) as { status: { token: string } };
-          const jwks = await fetchJwks(key.issuer, fetchWithCa(o.caFile));
-          const v = await validateToken(cred.status.token, apiserverJwtAuthenticators({ flags: plan.flags.join(' ') }), { jwks: () => jwks });
+          // the keys and configuration the API server will use: discovery through --discovery-url, the flags or else the generated config
+          const jwks = await fetchJwks(key.issuer, fetchWithCa(o.caFile), o.discoveryUrl);
+          const authenticators = apiserverJwtAuthenticators(
+            plan.flags.length > 0 ? { flags: plan.flags.join(' ') } : { authenticationConfig: 'authentication-config.yaml', authenticationConfigText: plan.authenticationConfig ?? '' },
+          );
+          const v = await validateToken(cred.status.token, authenticators, { jwks: () => jwks });
           out.push('# test login', v.verdict === 'valid' && v.user ? `the API server would see user ${v.user.username}, groups ${v.user.groups.join(', ')}` : `the API server would refuse this token: ${v.failures.join('; ')}`, '');
           if (v.verdict !== 'valid') process.exitCode = EXIT_FINDINGS;
         }

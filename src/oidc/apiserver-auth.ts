@@ -48,6 +48,10 @@ function readDocument(file: string): { value: unknown; lines: Record<string, num
   } catch (e) {
     throw new InputError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
+  return parseDocument(text, file);
+}
+
+function parseDocument(text: string, file: string): { value: unknown; lines: Record<string, number> } {
   const parsed = parseDocuments(text);
   if (!parsed.ok) throw new InputError(`${file}${parsed.error.line ? `:${parsed.error.line}` : ''}: ${parsed.error.message}`);
   const doc = parsed.docs[0];
@@ -60,8 +64,8 @@ function modelOf(c: Component, files: Record<string, NodeFile>): { cp: ControlPl
   return { cp: { hosts: [host], problems: [], partial: [] }, host };
 }
 
-function configFile(c: Component, path: string): Record<string, NodeFile> {
-  const doc = readDocument(path);
+function configFile(c: Component, path: string, text: string | undefined): Record<string, NodeFile> {
+  const doc = text === undefined ? readDocument(path) : parseDocument(text, path);
   if (typeof doc.value !== 'object' || doc.value === null || (doc.value as { kind?: unknown }).kind !== 'AuthenticationConfiguration') {
     throw new InputError(`${path}: not an AuthenticationConfiguration (kind must be AuthenticationConfiguration)`);
   }
@@ -76,6 +80,8 @@ export interface ApiserverAuthInput {
   manifest?: string;
   /** an AuthenticationConfiguration file (alone, or the file the flags/manifest name) */
   authenticationConfig?: string;
+  /** the text of an AuthenticationConfiguration not (yet) in a file, e.g. one `oidc setup` generated; `authenticationConfig` names it */
+  authenticationConfigText?: string;
 }
 
 /** The JWT authenticators the given configuration defines; throws InputError on unreadable input. */
@@ -97,7 +103,7 @@ export function apiserverJwtAuthenticators(input: ApiserverAuthInput): JwtAuthen
     const at: Location = { kind: 'file', file: '--authentication-config' };
     const value = resolve(input.authenticationConfig);
     c = { ...c, mounts: [], flags: { ...c.flags, 'authentication-config': { name: 'authentication-config', value, at, occurrences: [{ value, at }] } } };
-    const { cp, host } = modelOf(c, configFile(c, value));
+    const { cp, host } = modelOf(c, configFile(c, value, input.authenticationConfigText));
     return jwtAuthenticators(cp, host, c);
   }
   const named = c.flags['authentication-config']?.value;

@@ -52,7 +52,8 @@ export async function checkToken(o: CheckTokenOptions): Promise<TokenVerdict> {
     const a = authenticators.find((x) => x.issuerUrl === iss);
     if (a?.issuerUrl) {
       try {
-        keys.set(a.issuerUrl, await fetchJwks(a.issuerUrl, fetchWithCa(o.caFile)));
+        // as the API server: discovery from issuer.discoveryURL when the configuration sets one
+        keys.set(a.issuerUrl, await fetchJwks(a.issuerUrl, fetchWithCa(o.caFile), a.discoveryUrl));
       } catch (e) {
         throw new InputError(`cannot read the signing keys of ${a.issuerUrl}: ${(e as Error).message} (use --ca-file for a private CA, or --jwks FILE)`);
       }

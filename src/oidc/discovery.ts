@@ -28,16 +28,45 @@ export interface Discovery {
   [k: string]: unknown;
 }
 
+/**
+ * Where the API server reads an issuer's discovery document: `{issuer}/.well-known/openid-configuration`,
+ * or the structured configuration's `issuer.discoveryURL` as given (for a provider the API server
+ * reaches at another address than the one in its tokens, e.g. an in-cluster service). oidc.go
+ * rewrites the well-known request to that URL; go-oidc then still requires `issuer` to equal issuer.url.
+ */
+function discoveryDocumentUrl(issuer: string, discoveryUrl?: string): string {
+  return discoveryUrl ?? `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+}
+
+/**
+ * validation.go validateIssuerDiscoveryURL: an https URL without user info, query or fragment that is
+ * not the issuer URL itself (compared without trailing slashes). Returns the problem, if any.
+ */
+export function discoveryUrlProblem(issuer: string, discoveryUrl: string): string | undefined {
+  if (issuer.replace(/\/+$/, '') === discoveryUrl.replace(/\/+$/, '')) return 'discoveryURL must be different from the issuer URL';
+  let url: URL;
+  try {
+    url = new URL(discoveryUrl);
+  } catch {
+    return `discoveryURL ${discoveryUrl} is not a URL`;
+  }
+  if (url.protocol !== 'https:') return `discoveryURL ${discoveryUrl} is not https`;
+  if (url.username || url.password || url.search || url.hash) return `discoveryURL ${discoveryUrl} carries user info, a query or a fragment`;
+  return undefined;
+}
+
 /** The issuer's discovery document; like the API server, its `issuer` must equal the URL exactly. */
-export async function discover(issuer: string, f: typeof fetch): Promise<Discovery> {
-  const doc = await getJson(f, `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
-  if (doc.issuer !== issuer) throw new Error(`discovery of ${issuer} names issuer ${JSON.stringify(doc.issuer)}; the API server requires them to be equal`);
-  if (typeof doc.jwks_uri !== 'string') throw new Error(`discovery of ${issuer} has no jwks_uri`);
+export async function discover(issuer: string, f: typeof fetch, discoveryUrl?: string): Promise<Discovery> {
+  const url = discoveryDocumentUrl(issuer, discoveryUrl);
+  const doc = await getJson(f, url);
+  if (doc.issuer !== issuer) throw new Error(`discovery of ${issuer} (${url}) names issuer ${JSON.stringify(doc.issuer)}; the API server requires them to be equal`);
+  if (typeof doc.jwks_uri !== 'string') throw new Error(`discovery of ${issuer} (${url}) has no jwks_uri`);
   return doc as Discovery;
 }
 
-export async function fetchJwks(issuer: string, f: typeof fetch): Promise<JSONWebKeySet> {
-  const d = await discover(issuer, f);
+/** The issuer's signing keys, from the jwks_uri of its discovery document (read from `discoveryUrl` when given). */
+export async function fetchJwks(issuer: string, f: typeof fetch, discoveryUrl?: string): Promise<JSONWebKeySet> {
+  const d = await discover(issuer, f, discoveryUrl);
   const jwks = await getJson(f, d.jwks_uri);
   if (!Array.isArray(jwks.keys)) throw new Error(`${d.jwks_uri}: no "keys" array`);
   return jwks as unknown as JSONWebKeySet;

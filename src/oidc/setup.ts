@@ -6,7 +6,7 @@
  */
 import { chmodSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { parseDocument, stringify } from 'yaml';
-import { discover, fetchWithCa } from './discovery.js';
+import { discover, discoveryUrlProblem, fetchWithCa } from './discovery.js';
 import { ALLOWED_SIGNING_ALGS } from './validate.js';
 
 export const SAFE_PREFIX = 'oidc:';
@@ -14,6 +14,8 @@ export const SAFE_PREFIX = 'oidc:';
 export interface SetupOptions {
   issuer: string;
   clientId: string;
+  /** where the API server reads discovery when not at the issuer URL (structured config only, 1.30+) */
+  discoveryUrl?: string;
   caFile?: string;
   usernameClaim: string;
   groupsClaim: string;
@@ -27,6 +29,7 @@ export interface SetupOptions {
 
 export interface SetupPlan {
   signingAlgs: string[];
+  /** the --oidc-* flags; none with a discovery URL, which only the AuthenticationConfiguration can carry */
   flags: string[];
   authenticationConfig?: string;
   rbac?: string;
@@ -39,20 +42,30 @@ function minorOf(v: string | undefined): number | undefined {
 }
 
 export async function planSetup(o: SetupOptions, loginArgs: (o: SetupOptions) => string[]): Promise<SetupPlan> {
-  const d = await discover(o.issuer, fetchWithCa(o.caFile));
+  const minor = minorOf(o.kubernetesVersion);
+  if (o.discoveryUrl !== undefined) {
+    const problem = discoveryUrlProblem(o.issuer, o.discoveryUrl);
+    if (problem) throw new Error(problem);
+    if (minor === undefined || minor < 30) throw new Error('a discovery URL needs an AuthenticationConfiguration (Kubernetes 1.30 or later: give --kubernetes-version); the --oidc-* flags cannot carry it');
+  }
+  // the discovery the API server will read: from the discovery URL when given
+  const d = await discover(o.issuer, fetchWithCa(o.caFile), o.discoveryUrl);
   const advertised = Array.isArray(d.id_token_signing_alg_values_supported) ? d.id_token_signing_alg_values_supported.filter((x): x is string => typeof x === 'string') : ['RS256'];
   const signingAlgs = advertised.filter((a) => ALLOWED_SIGNING_ALGS.includes(a));
   if (signingAlgs.length === 0) throw new Error(`${o.issuer} signs ID tokens with ${advertised.join(', ')}; kube-apiserver accepts only ${ALLOWED_SIGNING_ALGS.join(', ')}`);
-  const flags = [
-    `--oidc-issuer-url=${o.issuer}`,
-    `--oidc-client-id=${o.clientId}`,
-    `--oidc-username-claim=${o.usernameClaim}`,
-    `--oidc-username-prefix=${SAFE_PREFIX}`,
-    `--oidc-groups-claim=${o.groupsClaim}`,
-    `--oidc-groups-prefix=${SAFE_PREFIX}`,
-  ];
-  if (o.caFile) flags.push(`--oidc-ca-file=${o.caFile}`);
-  if (!signingAlgs.includes('RS256') || signingAlgs.length > 1) flags.push(`--oidc-signing-algs=${signingAlgs.join(',')}`);
+  const flags: string[] = [];
+  if (o.discoveryUrl === undefined) {
+    flags.push(
+      `--oidc-issuer-url=${o.issuer}`,
+      `--oidc-client-id=${o.clientId}`,
+      `--oidc-username-claim=${o.usernameClaim}`,
+      `--oidc-username-prefix=${SAFE_PREFIX}`,
+      `--oidc-groups-claim=${o.groupsClaim}`,
+      `--oidc-groups-prefix=${SAFE_PREFIX}`,
+    );
+    if (o.caFile) flags.push(`--oidc-ca-file=${o.caFile}`);
+    if (!signingAlgs.includes('RS256') || signingAlgs.length > 1) flags.push(`--oidc-signing-algs=${signingAlgs.join(',')}`);
+  }
   const plan: SetupPlan = {
     signingAlgs,
     flags,
@@ -67,14 +80,13 @@ export async function planSetup(o: SetupOptions, loginArgs: (o: SetupOptions) =>
       },
     },
   };
-  const minor = minorOf(o.kubernetesVersion);
   if (minor !== undefined && minor >= 30) plan.authenticationConfig = authenticationConfig(o, minor);
   if (o.bindUser || o.bindGroup) plan.rbac = rbacBinding(o);
   return plan;
 }
 
 function authenticationConfig(o: SetupOptions, minor: number): string {
-  const issuer: Record<string, unknown> = { url: o.issuer, audiences: [o.clientId], audienceMatchPolicy: 'MatchAny' };
+  const issuer: Record<string, unknown> = { url: o.issuer, ...(o.discoveryUrl !== undefined ? { discoveryURL: o.discoveryUrl } : {}), audiences: [o.clientId], audienceMatchPolicy: 'MatchAny' };
   if (o.caFile) issuer.certificateAuthority = readFileSync(o.caFile, 'utf8');
   const jwt: Record<string, unknown> = {
     issuer,
