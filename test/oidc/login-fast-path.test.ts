@@ -30,8 +30,8 @@ function commanderOpts(args: string[]): OptionValues | undefined {
   if (!login) throw new Error('no oidc login command');
   login.configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
   let got: OptionValues | undefined;
-  login.action((opts: OptionValues) => {
-    got = opts;
+  login.action(() => {
+    got = login.opts() as OptionValues;
   });
   try {
     program.parse(['oidc', 'login', ...args], { from: 'user' });
