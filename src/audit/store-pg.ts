@@ -1,6 +1,6 @@
 /**
- * PostgreSQL store (pg). Group commit: the batches waiting are one transaction: all their events inserted by
- * one multi-row INSERT ... ON CONFLICT DO NOTHING on the (audit_id, stage) key, RETURNING the rows that
+ * PostgreSQL store (pg). Group commit: the batches waiting are one transaction: their events inserted by
+ * multi-row INSERT ... ON CONFLICT DO NOTHING on the (audit_id, stage) key, RETURNING the rows that
  * were new; detection runs on those; their alerts are inserted; COMMIT (durable with the server's default
  * synchronous_commit=on) before the writes resolve.
  */
@@ -26,6 +26,24 @@ CREATE UNIQUE INDEX IF NOT EXISTS audit_alerts_key ON audit_alerts (rule, audit_
 `;
 
 type Row = SelectedRow<AuditEvent>;
+
+/** Rows per multi-row INSERT: a statement takes at most 65,535 parameters, 11 per row. */
+const ROWS_PER_INSERT = 5000;
+/** "($1,...,$11),($12,...)" for ROWS_PER_INSERT rows, built once; rowEnds[n - 1] is where the first n rows end. */
+const valueRows = Array.from({ length: ROWS_PER_INSERT }, (_, r) => `(${Array.from({ length: 11 }, (_, c) => `$${r * 11 + c + 1}`).join(',')})`);
+const allValues = valueRows.join(',');
+const rowEnds: number[] = [];
+// each row after the first is preceded by a comma
+for (const v of valueRows) rowEnds.push((rowEnds.at(-1) ?? -1) + 1 + v.length);
+
+/**
+ * INSERT ... VALUES with one row of parameters per event. Each parameter goes as its own text value (the
+ * event's JSON as received, cast to jsonb by the server): no array literal to build and escape, as
+ * unnest($1::jsonb[]) needed.
+ */
+function insertEventsSql(rows: number): string {
+  return `INSERT INTO audit_events (audit_id, stage, time, time_ms, "user", verb, resource, namespace, name, code, event) VALUES ${allValues.slice(0, rowEnds[rows - 1])} ON CONFLICT (audit_id, stage) DO NOTHING RETURNING audit_id, stage`;
+}
 
 export async function openPostgresStore(url: string): Promise<AuditStore> {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
@@ -60,13 +78,16 @@ export async function openPostgresStore(url: string): Promise<AuditStore> {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const res = await client.query<{ audit_id: string; stage: string }>(
-          `INSERT INTO audit_events (audit_id, stage, time, time_ms, "user", verb, resource, namespace, name, code, event)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::jsonb[])
-           ON CONFLICT (audit_id, stage) DO NOTHING RETURNING audit_id, stage`,
-          [rows.map((r) => r.auditID), rows.map((r) => r.stage), rows.map((r) => r.time), rows.map((r) => r.timeMs), rows.map((r) => r.user), rows.map((r) => r.verb), rows.map((r) => r.resource), rows.map((r) => r.namespace), rows.map((r) => r.name), rows.map((r) => r.code), rows.map((r) => r.json)],
-        );
-        const fresh = new Set(res.rows.map((r) => keyOf(r.audit_id, r.stage)));
+        const inserted: { audit_id: string; stage: string }[] = [];
+        for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+          const chunk = rows.slice(i, i + ROWS_PER_INSERT);
+          const res = await client.query<{ audit_id: string; stage: string }>(
+            insertEventsSql(chunk.length),
+            chunk.flatMap((r) => [r.auditID, r.stage, r.time, r.timeMs, r.user, r.verb, r.resource, r.namespace, r.name, r.code, r.json]),
+          );
+          inserted.push(...res.rows);
+        }
+        const fresh = new Set(inserted.map((r) => keyOf(r.audit_id, r.stage)));
         // (rule, auditID) -> the alert and the batch it belongs to; the first raised in the group wins
         const alerts = new Map<string, { alert: Alert; timeMs: number; batch: number }>();
         let next = 0;
