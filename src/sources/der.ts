@@ -45,8 +45,19 @@ export function childrenOf(buf: Uint8Array, parent: Tlv): Tlv[] {
   return out;
 }
 
+/** OID texts by a hash of their content bytes: a certificate repeats the same few dozen OIDs. */
+const OID_TEXTS = new Map<number, { bytes: Uint8Array; text: string }>();
+
 export function oidText(buf: Uint8Array, t: Tlv): string {
   if (t.end === t.start || buf[t.end - 1]! & 0x80) throw new Error('DER: truncated OBJECT IDENTIFIER');
+  let hash = t.end - t.start;
+  for (let i = t.start; i < t.end; i++) hash = (hash * 31 + buf[i]!) | 0;
+  const known = OID_TEXTS.get(hash);
+  if (known && known.bytes.length === t.end - t.start) {
+    let same = true;
+    for (let i = 0; i < known.bytes.length; i++) if (known.bytes[i] !== buf[t.start + i]) same = false;
+    if (same) return known.text;
+  }
   const parts: number[] = [];
   let v = 0;
   for (let i = t.start; i < t.end; i++) {
@@ -58,7 +69,9 @@ export function oidText(buf: Uint8Array, t: Tlv): string {
       v = 0;
     }
   }
-  return parts.join('.');
+  const text = parts.join('.');
+  if (!known && OID_TEXTS.size < 4096) OID_TEXTS.set(hash, { bytes: buf.slice(t.start, t.end), text });
+  return text;
 }
 
 export function hex(buf: Uint8Array, t: Tlv): string {
@@ -86,8 +99,9 @@ const TAG = {
 const whole = (buf: Uint8Array, t: Tlv): Uint8Array => buf.subarray(t.offset, t.end);
 const content = (buf: Uint8Array, t: Tlv): Uint8Array => buf.subarray(t.start, t.end);
 
-function need(t: Tlv | undefined, tag: number, what: string): Tlv {
-  if (!t || t.tag !== tag) throw new Error(`DER: ${what} ${t ? `has tag 0x${t.tag.toString(16)}` : 'is missing'}`);
+/** `t` when it has `tag`; else throws naming `what` + `detail` (joined only then: this runs for every field of every certificate). */
+function need(t: Tlv | undefined, tag: number, what: string, detail = ''): Tlv {
+  if (!t || t.tag !== tag) throw new Error(`DER: ${what}${detail} ${t ? `has tag 0x${t.tag.toString(16)}` : 'is missing'}`);
   return t;
 }
 
@@ -151,7 +165,9 @@ export interface GeneralName {
   value: Uint8Array;
 }
 
-export interface CertificateDer extends CertificateParts {
+/** A certificate's fields (every property always present, undefined when absent: one object shape for all). */
+export interface CertificateDer {
+  parts: CertificateParts;
   /** 0, 1 or 2 (v1, v2, v3) */
   version: number;
   /** serialNumber's content octets (two's complement, big-endian) */
@@ -161,23 +177,23 @@ export interface CertificateDer extends CertificateParts {
   /** ISO 8601 */
   notBefore: string;
   notAfter: string;
-  keyUsageBits?: number[];
+  keyUsageBits: number[] | undefined;
   extKeyUsageOids: string[];
-  subjectKeyId?: string;
-  authorityKeyId?: string;
-  basicConstraints?: { ca: boolean; pathLen?: number };
-  subjectAltNames?: GeneralName[];
+  subjectKeyId: string | undefined;
+  authorityKeyId: string | undefined;
+  basicConstraints: { ca: boolean; pathLen: number | undefined } | undefined;
+  subjectAltNames: GeneralName[] | undefined;
 }
 
 function readName(der: Uint8Array, at: Tlv | undefined, what: string): Name {
   const name: Name = [];
   for (const rdn of childrenOf(der, need(at, TAG.sequence, what))) {
     const attributes: NameAttribute[] = [];
-    for (const atv of childrenOf(der, need(rdn, TAG.set, `${what} RDN`))) {
-      const parts = childrenOf(der, need(atv, TAG.sequence, `${what} attribute`));
+    for (const atv of childrenOf(der, need(rdn, TAG.set, what, ' RDN'))) {
+      const parts = childrenOf(der, need(atv, TAG.sequence, what, ' attribute'));
       const value = parts[1];
       if (!value || parts.length !== 2) throw new Error(`DER: ${what} attribute is not a type and a value`);
-      attributes.push({ oid: oidText(der, need(parts[0], TAG.oid, `${what} attribute type`)), tag: value.tag, value: content(der, value) });
+      attributes.push({ oid: oidText(der, need(parts[0], TAG.oid, what, ' attribute type')), tag: value.tag, value: content(der, value) });
     }
     name.push(attributes);
   }
@@ -212,9 +228,9 @@ function readTime(der: Uint8Array, t: Tlv | undefined, what: string): string {
     const text = Buffer.from(content(der, t)).toString('latin1');
     throw new Error(`DER: ${what} "${text}" is not a valid time in the form RFC 5280 requires (UTC with seconds)`);
   }
-  const date = new Date(Date.UTC(2000, mo - 1, d, h, mi, s));
-  date.setUTCFullYear(year);
-  return date.toISOString();
+  // what Date.prototype.toISOString would print, without building a Date (twice per certificate)
+  const two = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
+  return `${String(year).padStart(4, '0')}-${two(mo)}-${two(d)}T${two(h)}:${two(mi)}:${two(s)}.000Z`;
 }
 
 /** An INTEGER's content, refusing the needless leading byte DER forbids (as OpenSSL's decoder does). */
@@ -254,17 +270,17 @@ const EXT = {
 function extensionValue(der: Uint8Array, value: Tlv, id: string, tag: number): Tlv {
   const t = readTlv(der, value.start);
   if (t.end !== value.end) throw new Error(`DER: extension ${id} has bytes after its value`);
-  return need(t, tag, `extension ${id} value`);
+  return need(t, tag, 'value of extension ', id);
 }
 
 /** Reads one extension's value into `out` (the extensions the model keeps; others are skipped). */
 function readExtension(der: Uint8Array, id: string, value: Tlv, out: CertificateDer): void {
   switch (id) {
     case EXT.keyUsage:
-      out.keyUsageBits = bitStringBits(der, extensionValue(der, value, id, TAG.bitString), `extension ${id} (keyUsage)`);
+      out.keyUsageBits = bitStringBits(der, extensionValue(der, value, id, TAG.bitString), 'keyUsage');
       break;
     case EXT.extKeyUsage:
-      for (const t of childrenOf(der, extensionValue(der, value, id, TAG.sequence))) out.extKeyUsageOids.push(oidText(der, need(t, TAG.oid, `extension ${id} (extKeyUsage) purpose`)));
+      for (const t of childrenOf(der, extensionValue(der, value, id, TAG.sequence))) out.extKeyUsageOids.push(oidText(der, need(t, TAG.oid, 'extKeyUsage purpose')));
       break;
     case EXT.subjectKeyId:
       out.subjectKeyId = hex(der, extensionValue(der, value, id, TAG.octetString));
@@ -277,9 +293,8 @@ function readExtension(der: Uint8Array, id: string, value: Tlv, out: Certificate
       const flag = parts[0]?.tag === TAG.boolean ? parts.shift() : undefined;
       if (flag && flag.end - flag.start !== 1) throw new Error(`DER: extension ${id} (basicConstraints) cA is not a BOOLEAN`);
       if (parts.length > 1) throw new Error(`DER: extension ${id} (basicConstraints) has more than cA and pathLenConstraint`);
-      const bc: { ca: boolean; pathLen?: number } = { ca: flag !== undefined && der[flag.start] !== 0 };
-      if (parts[0]) bc.pathLen = smallInteger(integerContent(der, parts[0], `extension ${id} (basicConstraints) pathLenConstraint`));
-      out.basicConstraints = bc;
+      const pathLen = parts[0] ? smallInteger(integerContent(der, parts[0], 'basicConstraints pathLenConstraint')) : undefined;
+      out.basicConstraints = { ca: flag !== undefined && der[flag.start] !== 0, pathLen };
       break;
     }
     case EXT.subjectAltName: {
@@ -305,14 +320,19 @@ export function readCertificate(der: Uint8Array): CertificateDer {
   const validity = childrenOf(der, need(fields[first + 3], TAG.sequence, 'validity'));
   if (validity.length !== 2) throw new Error('DER: validity is not notBefore and notAfter');
   const out: CertificateDer = {
-    ...parts,
+    parts,
     version,
     serial,
     issuer: readName(der, fields[first + 2], 'issuer'),
     subject: readName(der, fields[first + 4], 'subject'),
     notBefore: readTime(der, validity[0], 'notBefore'),
     notAfter: readTime(der, validity[1], 'notAfter'),
+    keyUsageBits: undefined,
     extKeyUsageOids: [],
+    subjectKeyId: undefined,
+    authorityKeyId: undefined,
+    basicConstraints: undefined,
+    subjectAltNames: undefined,
   };
   let at = first + 6;
   if (fields[at]?.tag === TAG.issuerUniqueId) at++;
@@ -331,7 +351,7 @@ export function readCertificate(der: Uint8Array): CertificateDer {
       seen.add(id);
       if (rest[0]?.tag === TAG.boolean) rest.shift();
       if (rest.length !== 1) throw new Error(`DER: extension ${id} is not an id, a criticality and a value`);
-      readExtension(der, id, need(rest[0], TAG.octetString, `extension ${id} value`), out);
+      readExtension(der, id, need(rest[0], TAG.octetString, 'value of extension ', id), out);
     }
   }
   return out;

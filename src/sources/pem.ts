@@ -6,7 +6,7 @@
  * directly). Key material never leaves these functions: a key becomes its type, size and the
  * sha256 of its public half.
  */
-import { createHash, createPrivateKey, createPublicKey, verify, X509Certificate, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, hash, verify, X509Certificate, type KeyObject } from 'node:crypto';
 import type { CertificateFacts, KeyFacts } from '../model/control-plane.js';
 import { certificateParts, privateKeySpki, readCertificate, readSpki, type GeneralName, type Name } from './der.js';
 
@@ -119,15 +119,18 @@ export function blockDer(b: PemBlock): Buffer {
   return Buffer.from(body, 'base64');
 }
 
+/** sha256 in hex, one shot (crypto.hash: far cheaper than a Hash object for a few hundred bytes) */
+const sha256 = (data: Uint8Array): string => hash('sha256', data, 'hex');
+
 function spkiFingerprint(key: KeyObject): string {
-  return createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex');
+  return sha256(key.export({ type: 'spki', format: 'der' }));
 }
 
 /** Key facts read from SubjectPublicKeyInfo DER (no KeyObject: cheaper), when der.ts knows the algorithm. */
 function spkiFacts(spki: Uint8Array | undefined): Omit<KeyFacts, 'encrypted'> | undefined {
   const info = spki ? readSpki(spki) : undefined;
   if (!info) return undefined;
-  const facts: Omit<KeyFacts, 'encrypted'> = { type: info.type, publicKeyFingerprint: createHash('sha256').update(info.spki).digest('hex') };
+  const facts: Omit<KeyFacts, 'encrypted'> = { type: info.type, publicKeyFingerprint: sha256(info.spki) };
   if (info.bits !== undefined) facts.bits = info.bits;
   if (info.curve !== undefined) facts.curve = info.curve;
   return facts;
@@ -149,13 +152,17 @@ function keyFacts(key: KeyObject): Omit<KeyFacts, 'encrypted'> {
 
 const spkiKey = (spki: Uint8Array): KeyObject => createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
 
-/** "CN=a\nO=b" (node:crypto) → "CN=a, O=b", with the CN and O values. */
-function nameParts(name: string): { text: string; cn?: string; o: string[] } {
-  const lines = name.split('\n').filter((l) => l.length > 0);
-  const value = (l: string): string => l.slice(l.indexOf('=') + 1);
-  const cn = lines.find((l) => l.startsWith('CN='));
-  const out: { text: string; cn?: string; o: string[] } = { text: lines.join(', '), o: lines.filter((l) => l.startsWith('O=')).map(value) };
-  if (cn) out.cn = value(cn);
+/** A name's lines as node:crypto prints them (["CN=a", "O=b"]) → "CN=a, O=b", with the CN and O values. */
+function nameParts(lines: readonly string[]): { text: string; cn?: string; o: string[] } {
+  const out: { text: string; cn?: string; o: string[] } = { text: '', o: [] };
+  const shown: string[] = [];
+  for (const l of lines) {
+    if (l.length === 0) continue;
+    shown.push(l);
+    if (l.startsWith('O=')) out.o.push(l.slice(2));
+    else if (out.cn === undefined && l.startsWith('CN=')) out.cn = l.slice(3);
+  }
+  out.text = shown.join(', ');
   return out;
 }
 
@@ -217,20 +224,20 @@ function isUtf8(v: Uint8Array): boolean {
   }
 }
 
-/** A name as node:crypto's X509Certificate.subject prints it ("CN=a\nO=b + OU=c"); undefined when not reproduced here. */
-function nameText(name: Name): string | undefined {
+/** A name's RDNs as node:crypto's X509Certificate.subject prints them, one a line ("O=b + OU=c"); undefined when not reproduced here. */
+function nameLines(name: Name): string[] | undefined {
   const lines: string[] = [];
   for (const rdn of name) {
-    const parts: string[] = [];
+    let line = '';
     for (const a of rdn) {
       const key = NAME_ATTRIBUTES[a.oid];
       const value = key ? attributeValue(a.tag, a.value) : undefined;
       if (key === undefined || value === undefined) return undefined;
-      parts.push(`${key}=${value}`);
+      line += `${line ? ' + ' : ''}${key}=${value}`;
     }
-    lines.push(parts.join(' + '));
+    lines.push(line);
   }
-  return lines.join('\n');
+  return lines;
 }
 
 /**
@@ -322,10 +329,8 @@ export function certificateFactsOfDer(der: Uint8Array): CertificateFacts {
   const c = readCertificate(der);
   let node: X509Certificate | undefined;
   const viaNode = (): X509Certificate => (node ??= new X509Certificate(der));
-  const subjectText = nameText(c.subject) ?? viaNode().subject;
-  const issuerText = nameText(c.issuer) ?? viaNode().issuer;
-  const subject = nameParts(subjectText);
-  const issuer = nameParts(issuerText);
+  const subject = nameParts(nameLines(c.subject) ?? viaNode().subject.split('\n'));
+  const issuer = nameParts(nameLines(c.issuer) ?? viaNode().issuer.split('\n'));
   const bc = c.basicConstraints;
   const facts: CertificateFacts = {
     subject: subject.text,
@@ -340,11 +345,11 @@ export function certificateFactsOfDer(der: Uint8Array): CertificateFacts {
     sans: c.subjectAltNames ? (sanTexts(c.subjectAltNames) ?? nodeSans(viaNode())) : [],
     keyUsage: (c.keyUsageBits ?? []).map((b) => KEY_USAGES[b] ?? `bit${b}`),
     extKeyUsage: c.extKeyUsageOids.map((o) => EXT_KEY_USAGES[o] ?? o),
-    signatureAlgorithm: SIGNATURE_ALGORITHMS[c.signatureAlgorithmOid]?.name ?? c.signatureAlgorithmOid,
-    key: spkiFacts(c.spki) ?? keyFacts(spkiKey(c.spki)),
-    fingerprint: createHash('sha256').update(der).digest('hex'),
+    signatureAlgorithm: SIGNATURE_ALGORITHMS[c.parts.signatureAlgorithmOid]?.name ?? c.parts.signatureAlgorithmOid,
+    key: spkiFacts(c.parts.spki) ?? keyFacts(spkiKey(c.parts.spki)),
+    fingerprint: sha256(der),
     // self-issued (same name) and its own key verifies the signature: X509Certificate.verify(publicKey)
-    selfSigned: subjectText === issuerText && signatureVerifies(der, spkiKey(c.spki)),
+    selfSigned: subject.text === issuer.text && signatureVerifies(der, spkiKey(c.parts.spki)),
   };
   if (subject.cn !== undefined) facts.commonName = subject.cn;
   if (c.subjectKeyId) facts.subjectKeyId = c.subjectKeyId;
