@@ -38,23 +38,6 @@ function discoveryDocumentUrl(issuer: string, discoveryUrl?: string): string {
   return discoveryUrl ?? `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
 }
 
-/**
- * validation.go validateIssuerDiscoveryURL: an https URL without user info, query or fragment that is
- * not the issuer URL itself (compared without trailing slashes). Returns the problem, if any.
- */
-export function discoveryUrlProblem(issuer: string, discoveryUrl: string): string | undefined {
-  if (issuer.replace(/\/+$/, '') === discoveryUrl.replace(/\/+$/, '')) return 'discoveryURL must be different from the issuer URL';
-  let url: URL;
-  try {
-    url = new URL(discoveryUrl);
-  } catch {
-    return `discoveryURL ${discoveryUrl} is not a URL`;
-  }
-  if (url.protocol !== 'https:') return `discoveryURL ${discoveryUrl} is not https`;
-  if (url.username || url.password || url.search || url.hash) return `discoveryURL ${discoveryUrl} carries user info, a query or a fragment`;
-  return undefined;
-}
-
 /** The issuer's discovery document; like the API server, its `issuer` must equal the URL exactly. */
 export async function discover(issuer: string, f: typeof fetch, discoveryUrl?: string): Promise<Discovery> {
   const url = discoveryDocumentUrl(issuer, discoveryUrl);

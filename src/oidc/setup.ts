@@ -6,7 +6,8 @@
  */
 import { chmodSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { parseDocument, stringify } from 'yaml';
-import { discover, discoveryUrlProblem, fetchWithCa } from './discovery.js';
+import { discover, fetchWithCa } from './discovery.js';
+import { discoveryUrlProblems } from './issuer-url.js';
 import { ALLOWED_SIGNING_ALGS } from './validate.js';
 
 export const SAFE_PREFIX = 'oidc:';
@@ -44,7 +45,7 @@ function minorOf(v: string | undefined): number | undefined {
 export async function planSetup(o: SetupOptions, loginArgs: (o: SetupOptions) => string[]): Promise<SetupPlan> {
   const minor = minorOf(o.kubernetesVersion);
   if (o.discoveryUrl !== undefined) {
-    const problem = discoveryUrlProblem(o.issuer, o.discoveryUrl);
+    const [problem] = discoveryUrlProblems(o.issuer, o.discoveryUrl);
     if (problem) throw new Error(problem);
     if (minor === undefined || minor < 30) throw new Error('a discovery URL needs an AuthenticationConfiguration (Kubernetes 1.30 or later: give --kubernetes-version); the --oidc-* flags cannot carry it');
   }

@@ -98,7 +98,7 @@ describe('issuer.discoveryURL', () => {
       [['--discovery-url', op.discoveryUrl], 'needs an AuthenticationConfiguration'],
       [['--discovery-url', op.discoveryUrl, '--kubernetes-version', '1.29'], 'needs an AuthenticationConfiguration'],
       [['--discovery-url', `${op.issuer}/`, '--kubernetes-version', '1.31'], 'must be different from the issuer URL'],
-      [['--discovery-url', op.discoveryUrl.replace('https:', 'http:'), '--kubernetes-version', '1.31'], 'is not https'],
+      [['--discovery-url', op.discoveryUrl.replace('https:', 'http:'), '--kubernetes-version', '1.31'], 'URL scheme must be https'],
       [['--discovery-url', `${op.discoveryUrl}?x=1`, '--kubernetes-version', '1.31'], 'a query'],
     ];
     for (const [extra, why] of cases) {

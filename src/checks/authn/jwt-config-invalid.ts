@@ -2,6 +2,7 @@ import { defineCheck, type Report } from '../registry.js';
 import { rec, str } from '../../model/document.js';
 import { componentsOf, documentLine, evidenceFor, evidenceForFile, featureGate, flag, flagList, hostOf, isTrue, versionOf } from '../../model/effective.js';
 import { compareVersion } from '../../model/version.js';
+import { discoveryUrlProblems, urlProblems } from '../../oidc/issuer-url.js';
 import { authenticationConfigOf, expressionsOf, jwtAuthenticators, type JwtAuthenticator } from './jwt-authenticators.js';
 
 /** oidc.go: the algorithms the authenticator accepts (never none or HMAC). */
@@ -13,19 +14,10 @@ const API_VERSIONS: Record<string, string> = { 'apiserver.config.k8s.io/v1alpha1
 /** validation.go rules for one authenticator; each problem names the structured field it is about. */
 function problems(a: JwtAuthenticator, serviceAccountIssuers: string[]): { field: string; detail: string }[] {
   const out: { field: string; detail: string }[] = [];
-  let url: URL | undefined;
-  try {
-    url = a.issuerUrl ? new URL(a.issuerUrl) : undefined;
-  } catch {
-    url = undefined;
-  }
-  if (!url) out.push({ field: 'issuer.url', detail: `issuer URL ${a.issuerUrl ?? '(missing)'} is not a URL` });
-  else {
-    if (url.protocol !== 'https:') out.push({ field: 'issuer.url', detail: `issuer ${a.issuerUrl} is not https` });
-    if (url.username || url.password || url.search || url.hash) out.push({ field: 'issuer.url', detail: `issuer ${a.issuerUrl} carries user info, a query or a fragment` });
-  }
+  if (!a.issuerUrl) out.push({ field: 'issuer.url', detail: 'issuer URL is required' });
+  else for (const p of urlProblems(a.issuerUrl)) out.push({ field: 'issuer.url', detail: `issuer ${p}` });
   if (a.issuerUrl && serviceAccountIssuers.includes(a.issuerUrl)) out.push({ field: 'issuer.url', detail: `issuer ${a.issuerUrl} is also a --service-account-issuer: service-account tokens would be judged by OIDC rules` });
-  if (a.discoveryUrl && a.discoveryUrl === a.issuerUrl) out.push({ field: 'issuer.discoveryURL', detail: 'discoveryURL must differ from the issuer URL' });
+  if (a.discoveryUrl) for (const p of discoveryUrlProblems(a.issuerUrl, a.discoveryUrl)) out.push({ field: 'issuer.discoveryURL', detail: p });
   if (a.audiences.length === 0) out.push({ field: 'issuer.audiences', detail: a.source === 'flags' ? '--oidc-issuer-url without --oidc-client-id' : 'no audiences' });
   if (new Set(a.audiences).size !== a.audiences.length) out.push({ field: 'issuer.audiences', detail: 'duplicate audiences' });
   if (a.source === 'config' && a.audiences.length > 1 && a.audienceMatchPolicy !== 'MatchAny') out.push({ field: 'issuer.audienceMatchPolicy', detail: 'several audiences need audienceMatchPolicy: MatchAny' });
@@ -92,10 +84,14 @@ export default defineCheck({
       const authenticators = jwtAuthenticators(cp, host, c);
       if (authenticators.length > 64) emit({ evidence: evidenceFor(c, flag(cp, c, 'authentication-config')), detail: `${authenticators.length} JWT authenticators; at most 64 are allowed` });
       const seen = new Map<string, number>();
+      const seenDiscovery = new Map<string, number>();
       for (const a of authenticators) {
         for (const p of problems(a, saIssuers)) emit({ evidence: a.at(p.field), detail: p.detail });
         if (a.issuerUrl && seen.has(a.issuerUrl)) emit({ evidence: a.at('issuer.url'), detail: `issuer ${a.issuerUrl} is already used by jwt[${seen.get(a.issuerUrl)}]; issuer URLs must be unique` });
         if (a.issuerUrl) seen.set(a.issuerUrl, a.index ?? 0);
+        // validation.go: discoveryURL "required to be unique across all JWT authenticators"
+        if (a.discoveryUrl && seenDiscovery.has(a.discoveryUrl)) emit({ evidence: a.at('issuer.discoveryURL'), detail: `discoveryURL ${a.discoveryUrl} is already used by jwt[${seenDiscovery.get(a.discoveryUrl)}]; discovery URLs must be unique` });
+        if (a.discoveryUrl) seenDiscovery.set(a.discoveryUrl, a.index ?? 0);
       }
     }
   },

@@ -18,10 +18,33 @@ testCheck(check, {
       name: 'anonymous section on 1.31 with the gate',
       cp: singleHost((h) => h.apiserver(['--authentication-config=/etc/kubernetes/authn.yaml', '--feature-gates=AnonymousAuthConfigurableEndpoints=true'], { version: 'v1.31.4' }).file(AUTHN, { document: { apiVersion: 'apiserver.config.k8s.io/v1beta1', anonymous: { enabled: true } } })),
     },
+    { name: 'discoveryURL elsewhere than the issuer', cp: withAuthn([jwt({ issuer: { url: 'https://login.example.com', discoveryURL: 'https://oidc.oidc.svc/.well-known/openid-configuration', audiences: ['kubernetes'] } })]) },
     { name: 'two audiences with MatchAny', cp: withAuthn([jwt({ issuer: { url: 'https://login.example.com', audiences: ['a', 'b'], audienceMatchPolicy: 'MatchAny' } })]) },
   ],
   invalid: [
-    { name: 'http issuer (flags)', cp: singleHost((h) => h.apiserver(['--oidc-issuer-url=http://login.example.com', '--oidc-client-id=k'])), findings: [{ flag: '--oidc-issuer-url', detail: 'not https' }] },
+    // validation.go validateIssuerDiscoveryURL: compared without trailing slashes; then validateURL
+    {
+      name: 'discoveryURL is the issuer URL with a trailing slash',
+      cp: withAuthn([jwt({ issuer: { url: 'https://login.example.com', discoveryURL: 'https://login.example.com//', audiences: ['kubernetes'] } })]),
+      findings: [{ field: 'jwt.0.issuer.discoveryURL', detail: 'must be different from the issuer URL' }],
+    },
+    {
+      name: 'discoveryURL over http with a query',
+      cp: withAuthn([jwt({ issuer: { url: 'https://login.example.com', discoveryURL: 'http://oidc.oidc.svc/d?x=1', audiences: ['kubernetes'] } })]),
+      findings: [
+        { field: 'jwt.0.issuer.discoveryURL', detail: 'URL scheme must be https' },
+        { field: 'jwt.0.issuer.discoveryURL', detail: 'must not contain a query' },
+      ],
+    },
+    {
+      name: 'two authenticators with one discoveryURL',
+      cp: withAuthn([
+        jwt({ issuer: { url: 'https://a.example.com', discoveryURL: 'https://oidc.oidc.svc/d', audiences: ['kubernetes'] } }),
+        jwt({ issuer: { url: 'https://b.example.com', discoveryURL: 'https://oidc.oidc.svc/d', audiences: ['kubernetes'] } }),
+      ]),
+      findings: [{ field: 'jwt.1.issuer.discoveryURL', detail: 'discovery URLs must be unique' }],
+    },
+    { name: 'http issuer (flags)', cp: singleHost((h) => h.apiserver(['--oidc-issuer-url=http://login.example.com', '--oidc-client-id=k'])), findings: [{ flag: '--oidc-issuer-url', detail: 'URL scheme must be https' }] },
     { name: 'issuer without client id', cp: singleHost((h) => h.apiserver(['--oidc-issuer-url=https://login.example.com'])), findings: [{ flag: '--oidc-client-id', detail: 'without --oidc-client-id' }] },
     { name: 'HS256 is never accepted', cp: singleHost((h) => h.apiserver([...OIDC, '--oidc-signing-algs=HS256'])), findings: [{ flag: '--oidc-signing-algs', detail: 'HS256' }] },
     { name: '--oidc-required-claim without a value', cp: singleHost((h) => h.apiserver([...OIDC, '--oidc-required-claim=hd'])), findings: [{ flag: '--oidc-required-claim', detail: 'not key=value' }] },
