@@ -35,7 +35,7 @@ await build({
   // inlined: commander, yaml, picocolors (small, pure JS, on the scan path); everything else external
   external: [
     '@kubernetes/client-node', '@peculiar/x509', 'reflect-metadata', 'etcd3', '@grpc/*', 'better-sqlite3', 'pg',
-    'fastify', 'undici', 'openid-client', 'jose', 'preact', 'preact-render-to-string', 'cli-progress', 'cli-table3',
+    'fastify', 'undici', 'openid-client', 'jose', 'preact', 'preact-render-to-string', 'cli-table3',
     'zod', 'cockatiel', 'tsx', 'esbuild', 'oidc-provider', 'playwright-core',
   ],
   // the inlined CommonJS packages call require() for Node built-ins
