@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const REPO = join(HERE, '..');
@@ -31,6 +31,7 @@ export interface ChildResult {
   cpuSeconds: number;
   maxRssMiB: number;
   detail?: unknown;
+  engines?: string;
 }
 
 /** The synthetic log, generated once (about 30 s). */
@@ -48,68 +49,24 @@ export function benchFile(): string {
   return file;
 }
 
-/** An engine module: compiled (dist/src/…js) when at least as new as its source, else the source itself. */
-export function engine(srcPath: string): string {
-  const built = join(REPO, 'dist', srcPath.replace(/\.ts$/, '.js'));
-  const source = join(REPO, srcPath);
-  const current = existsSync(built) && statSync(built).mtimeMs >= statSync(source).mtimeMs;
-  return pathToFileURL(current ? built : source).href;
+/** Where the engines are loaded from: dist/src when every audit/rbac source is compiled and current, else src. */
+function engineDir(): string {
+  const sources = ['audit/read.ts', 'audit/read-lines.ts', 'audit/parallel.ts', 'audit/parallel-range.ts', 'audit/parallel-worker.ts', 'audit/detect.ts', 'rbac/generate.ts'];
+  const current = sources.every((f) => {
+    const built = join(REPO, 'dist/src', f.replace(/\.ts$/, '.js'));
+    return existsSync(built) && statSync(built).mtimeMs >= statSync(join(REPO, 'src', f)).mtimeMs;
+  });
+  return join(REPO, current ? 'dist/src' : 'src');
 }
 
-/** Runs `script --child mode file` in a fresh process and returns what it measured. */
-export function runChild(script: string, mode: string, file: string): ChildResult {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', script, '--child', mode, file], { encoding: 'utf8', maxBuffer: 1 << 24 });
+/** Runs one measurement (bench/audit-child.mjs) in a fresh process: plain node for compiled engines, as the CLI runs. */
+export function runChild(mode: string, file: string): ChildResult {
+  const dir = engineDir();
+  const tsx = dir.endsWith('dist/src') ? [] : ['--import', 'tsx'];
+  const r = spawnSync(process.execPath, [...tsx, join(HERE, 'audit-child.mjs'), mode, file, dir], { encoding: 'utf8', maxBuffer: 1 << 24 });
   const last = r.stdout.trim().split('\n').pop() ?? '';
   if (r.status !== 0 || !last.startsWith('{')) throw new Error(`${mode} failed: ${r.stderr}${r.stdout}`);
-  return JSON.parse(last) as ChildResult;
-}
-
-function measured(t0: number, events: number, detail: unknown): string {
-  const u = process.resourceUsage();
-  // resourceUsage(): maxRSS in KiB, times in µs; both cover every thread of the process
-  return `${JSON.stringify({ seconds: (performance.now() - t0) / 1000, events, cpuSeconds: (u.userCPUTime + u.systemCPUTime) / 1e6, maxRssMiB: Math.round(u.maxRSS / 1024), detail })}\n`;
-}
-
-type ReadModule = typeof import('../src/audit/read.js');
-type GenerateModule = typeof import('../src/rbac/generate.js');
-type DetectModule = typeof import('../src/audit/detect.js');
-
-/** One measurement in this process: floor, floor-prefilter, read, generate[-1t], detect[-1t]. */
-export async function child(mode: string, file: string): Promise<void> {
-  const t0 = performance.now();
-  if (mode === 'floor' || mode === 'floor-prefilter') {
-    // the floor script reads its arguments at import time and prints one JSON line
-    const log = console.log;
-    let out = '';
-    console.log = (s: string) => (out = s);
-    process.argv = [process.argv[0] as string, 'node-parse-floor.mjs', file, TARGET_USER, ...(mode === 'floor-prefilter' ? ['--prefilter'] : [])];
-    await import(pathToFileURL(join(HERE, 'node-parse-floor.mjs')).href);
-    console.log = log;
-    const r = JSON.parse(out) as { lines: number };
-    process.stdout.write(measured(t0, r.lines, r));
-    return;
-  }
-  const read = (await import(engine('src/audit/read.ts'))) as ReadModule;
-  const stats = read.emptyReadStats();
-  const parallel = mode.endsWith('-1t') ? { threads: 1 } : {};
-  if (mode === 'read') {
-    let events = 0;
-    for await (const batch of read.readAuditBatches([file], { stats })) events += batch.length;
-    process.stdout.write(measured(t0, stats.lines, { events, problems: stats.problems }));
-  } else if (mode.startsWith('generate')) {
-    const gen = (await import(engine('src/rbac/generate.ts'))) as GenerateModule;
-    const usage = await gen.collectUsage(read.readAuditBatches([file], { stats, parallel, contains: [TARGET_USER] }), gen.subjectMatcher([TARGET_USER]));
-    const set = gen.generateRbac(usage);
-    const verify = gen.verifyGenerated(usage, set);
-    const rules = set.subjects.reduce((n, s) => n + s.roles.reduce((m, r) => m + r.rules.length, 0), 0);
-    process.stdout.write(measured(t0, stats.lines, { matched: usage.events, distinct: usage.subjects.get(TARGET_USER)?.allowed.size, rules, objects: gen.toObjects(set).length, verify: verify.map((v) => `${v.allowed}/${v.checked}`), parsed: stats.events, workerRanges: stats.workerRanges }));
-  } else if (mode.startsWith('detect')) {
-    const { detectEvents } = (await import(engine('src/audit/detect.ts'))) as DetectModule;
-    const summary = await detectEvents(read.readAuditEvents([file], { stats, parallel }));
-    const byRule: Record<string, number> = {};
-    for (const a of summary.alerts) byRule[a.rule.replace(/^audit\//, '')] = (byRule[a.rule.replace(/^audit\//, '')] ?? 0) + 1;
-    process.stdout.write(measured(t0, stats.lines, { parsed: stats.events, workerRanges: stats.workerRanges, alerts: byRule }));
-  } else throw new Error(`unknown mode ${mode}`);
+  return { ...(JSON.parse(last) as ChildResult), engines: dir.endsWith('dist/src') ? 'dist' : 'src (tsx)' };
 }
 
 /** One line per measurement: wall, events/s, MB/s, peak RSS, CPU, ratio to a baseline and to audit2rbac. */
@@ -129,14 +86,14 @@ export function verdict(name: string, c: ChildResult, floor: ChildResult): strin
 function main(): void {
   const file = benchFile();
   const mb = statSync(file).size / 1e6;
-  const self = fileURLToPath(import.meta.url);
-  const floor = runChild(self, 'floor', file);
-  const floorPre = runChild(self, 'floor-prefilter', file);
-  const read = runChild(self, 'read', file);
-  const generate = runChild(self, 'generate', file);
-  const detect = runChild(self, 'detect', file);
+  const floor = runChild('floor', file);
+  const floorPre = runChild('floor-prefilter', file);
+  const read = runChild('read', file);
+  const generate = runChild('generate', file);
+  const detect = runChild('detect', file);
   const out = (s: string): boolean => process.stdout.write(s);
   out(`file: ${file} (${mb.toFixed(0)} MB, ${floor.events.toLocaleString('en')} events); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${availableParallelism()} cores\n`);
+  out(`engines from ${read.engines ?? '?'}\n`);
   out(report('floor (split + JSON.parse + filter)', floor, mb));
   out(report('floor with username prefilter', floorPre, mb, { name: 'floor', result: floor }));
   out(report('reader, every event parsed', read, mb, { name: 'floor', result: floor }));
@@ -150,8 +107,4 @@ function main(): void {
 }
 
 // detect.bench.ts and generate.bench.ts import the helpers above: only run when started as this file
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const i = process.argv.indexOf('--child');
-  if (i >= 0) await child(process.argv[i + 1] as string, process.argv[i + 2] as string);
-  else main();
-}
+if (process.argv[1] === fileURLToPath(import.meta.url)) main();

@@ -7,19 +7,14 @@
  */
 import { statSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { benchFile, child, report, runChild, verdict } from './audit-read.bench.js';
+import { benchFile, report, runChild, verdict } from './audit-read.bench.js';
 
-const i = process.argv.indexOf('--child');
-if (i >= 0) {
-  await child(process.argv[i + 1] ?? '', process.argv[i + 2] ?? '');
-} else {
-  const self = fileURLToPath(import.meta.url);
+{
   const file = benchFile();
   const mb = statSync(file).size / 1e6;
-  const floor = runChild(self, 'floor', file);
-  const one = runChild(self, 'detect-1t', file);
-  const many = runChild(self, 'detect', file);
+  const floor = runChild('floor', file);
+  const one = runChild('detect-1t', file);
+  const many = runChild('detect', file);
   const out = (s: string): boolean => process.stdout.write(s);
   out(`file: ${file} (${mb.toFixed(0)} MB); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${availableParallelism()} cores\n`);
   out(report('floor (split + JSON.parse + filter)', floor, mb));

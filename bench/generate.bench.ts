@@ -8,19 +8,14 @@
  */
 import { statSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { benchFile, child, report, runChild, TARGET_USER, verdict } from './audit-read.bench.js';
+import { benchFile, report, runChild, TARGET_USER, verdict } from './audit-read.bench.js';
 
-const i = process.argv.indexOf('--child');
-if (i >= 0) {
-  await child(process.argv[i + 1] as string, process.argv[i + 2] as string);
-} else {
-  const self = fileURLToPath(import.meta.url);
+{
   const file = benchFile();
   const mb = statSync(file).size / 1e6;
-  const floor = runChild(self, 'floor-prefilter', file);
-  const one = runChild(self, 'generate-1t', file);
-  const many = runChild(self, 'generate', file);
+  const floor = runChild('floor-prefilter', file);
+  const one = runChild('generate-1t', file);
+  const many = runChild('generate', file);
   const out = (s: string): boolean => process.stdout.write(s);
   out(`file: ${file} (${mb.toFixed(0)} MB); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${availableParallelism()} cores\n`);
   out(report('floor with username prefilter', floor, mb));

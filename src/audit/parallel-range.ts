@@ -15,10 +15,12 @@ export interface RangeProblem {
 }
 
 export interface RangeResult {
-  /** wanted lines, in order, undecoded JSON text */
-  texts: string[];
+  /** the bytes of the wanted lines, one after another (moved, not copied, between threads) */
+  text: Uint8Array;
+  /** where each wanted line ends in `text` (it starts where the previous one ends) */
+  ends: Int32Array;
   /** their line numbers, counted from the range's first line (1-based) */
-  lineNumbers: number[];
+  lineNumbers: Int32Array;
   problems: RangeProblem[];
   /** lines that start in the range */
   lines: number;
@@ -52,13 +54,36 @@ async function afterNewline(fh: FileHandle, from: number, buf: Buffer): Promise<
   }
 }
 
+/** Wanted lines gathered as bytes in one growing buffer of its own (so it can be transferred). */
+function lineStore() {
+  let text = new Uint8Array(1 << 16);
+  let used = 0;
+  const ends: number[] = [];
+  const numbers: number[] = [];
+  return {
+    add(buf: Buffer, start: number, end: number, line: number): void {
+      const n = end - start;
+      if (used + n > text.length) {
+        const bigger = new Uint8Array(Math.max(text.length * 2, used + n));
+        bigger.set(text.subarray(0, used));
+        text = bigger;
+      }
+      text.set(buf.subarray(start, end), used);
+      used += n;
+      ends.push(used);
+      numbers.push(line);
+    },
+    result: () => ({ text: text.subarray(0, used), ends: Int32Array.from(ends), lineNumbers: Int32Array.from(numbers) }),
+  };
+}
+
 export async function readRange(r: RangeRequest): Promise<RangeResult> {
-  const out: RangeResult = { texts: [], lineNumbers: [], problems: [], lines: 0, prefiltered: 0, bytes: r.end - r.start, byWorker: false };
+  const store = lineStore();
+  const out = { problems: [] as RangeProblem[], lines: 0, prefiltered: 0, bytes: r.end - r.start, byWorker: false };
   const visit = (buf: Buffer, start: number, end: number, wanted: boolean): void => {
     const line = ++out.lines;
     if (wanted) {
-      out.texts.push(buf.toString('utf8', start, end));
-      out.lineNumbers.push(line);
+      store.add(buf, start, end, line);
       return;
     }
     const shape = skippedLineShape(buf, start, end);
@@ -74,7 +99,7 @@ export async function readRange(r: RangeRequest): Promise<RangeResult> {
   try {
     const buf = Buffer.allocUnsafe(CHUNK);
     let at = r.start === 0 ? 0 : await afterNewline(fh, r.start - 1, buf);
-    if (at === -1 || at >= r.end) return out;
+    if (at === -1 || at >= r.end) return { ...out, ...store.result() };
     let lastByte = NEWLINE;
     while (at < r.end) {
       const { bytesRead } = await fh.read(buf, 0, Math.min(CHUNK, r.end - at), at);
@@ -94,7 +119,7 @@ export async function readRange(r: RangeRequest): Promise<RangeResult> {
       at += take;
     }
     lines.end();
-    return out;
+    return { ...out, ...store.result() };
   } finally {
     await fh.close();
   }

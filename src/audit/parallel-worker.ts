@@ -15,7 +15,9 @@ if (port) {
   port.on('message', (m: Message) => {
     queue = queue.then(async () => {
       try {
-        port.postMessage({ id: m.id, result: { ...(await readRange(m)), byWorker: true } });
+        const result = { ...(await readRange(m)), byWorker: true };
+        // the buffers are the result's own (parallel-range.ts): moved, not copied
+        port.postMessage({ id: m.id, result }, [result.text.buffer as ArrayBuffer, result.ends.buffer as ArrayBuffer, result.lineNumbers.buffer as ArrayBuffer]);
       } catch (e) {
         port.postMessage({ id: m.id, error: (e as Error).message });
       }

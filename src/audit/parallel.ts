@@ -121,7 +121,9 @@ interface Pending {
 
 /** A worker answering range requests by id; every pending request is rejected if it dies. */
 function startWorker(spec: { code: string | URL; eval: boolean }) {
-  const worker = new Worker(spec.code, { eval: spec.eval });
+  // no inherited execArgv (e.g. --input-type, --import of a loader); a small young generation: a
+  // worker only holds one range's wanted lines at a time
+  const worker = new Worker(spec.code, { eval: spec.eval, execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: 4 } });
   const pending = new Map<number, Pending>();
   let dead: Error | undefined;
   const fail = (e: Error): void => {

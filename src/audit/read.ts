@@ -13,6 +13,7 @@
  * what a single thread would give it.
  */
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { parallelPlan, readRangesInWorkers, type ParallelOptions, type RangeProblem } from './parallel.js';
@@ -50,8 +51,25 @@ export interface ReadAuditOptions {
 
 const MiB = 1 << 20;
 
-/** An input's bytes, gunzipped when it starts with the gzip magic bytes. */
+/** An input's bytes, gunzipped when it starts with the gzip magic bytes. The chunk is only valid until the next one is asked for. */
 async function* inputChunks(input: string, chunkSize: number, stats: AuditReadStats): AsyncGenerator<Buffer> {
+  if (input !== '-') {
+    // a plain file is read into one reused buffer (the line splitter copies what it keeps): no garbage per MiB
+    const fh = await open(input, 'r');
+    try {
+      const buf = Buffer.allocUnsafe(chunkSize);
+      for (let first = true; ; first = false) {
+        const { bytesRead } = await fh.read(buf, 0, chunkSize, null);
+        if (bytesRead === 0) return;
+        if (first && buf[0] === 0x1f && buf[1] === 0x8b) break;
+        stats.bytes += bytesRead;
+        yield buf.subarray(0, bytesRead);
+      }
+    } finally {
+      await fh.close();
+    }
+  }
+  // stdin, or a gzip file
   const stream: Readable = input === '-' ? process.stdin : createReadStream(input, { highWaterMark: chunkSize });
   const it = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const first = await it.next();
@@ -300,13 +318,20 @@ async function* readOne(file: string, opts: ReadAuditOptions, stats: AuditReadSt
       stats.lines += r.lines;
       stats.prefiltered += r.prefiltered;
       if (r.byWorker) stats.workerRanges++;
+      // problems and wanted lines merged back in line order
       let p = 0;
-      for (let i = 0; i < r.texts.length; i++) {
+      const problemsBefore = (line: number): void => {
+        for (; p < r.problems.length && (r.problems[p] as RangeProblem).line < line; p++) report(lineNo + (r.problems[p] as RangeProblem).line, (r.problems[p] as RangeProblem).message);
+      };
+      const text = Buffer.from(r.text.buffer, r.text.byteOffset, r.text.length);
+      for (let i = 0, start = 0; i < r.ends.length; i++) {
+        const end = r.ends[i] as number;
         const no = lineNo + (r.lineNumbers[i] as number);
-        for (; p < r.problems.length && (r.problems[p] as RangeProblem).line < (r.lineNumbers[i] as number); p++) report(lineNo + (r.problems[p] as RangeProblem).line, (r.problems[p] as RangeProblem).message);
-        parseValue(r.texts[i] as string, no, (m) => report(no, `malformed JSON: ${m}`));
+        problemsBefore(r.lineNumbers[i] as number);
+        parseValue(text.toString('utf8', start, end), no, (m) => report(no, `malformed JSON: ${m}`));
+        start = end;
       }
-      for (; p < r.problems.length; p++) report(lineNo + (r.problems[p] as RangeProblem).line, (r.problems[p] as RangeProblem).message);
+      problemsBefore(Infinity);
       lineNo += r.lines;
       if (batch.length > 0) {
         yield batch;
