@@ -10,12 +10,11 @@
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Alert } from './detect.js';
 import type { AuditEvent } from './read-types.js';
+import { workerEntry } from './worker-entry.js';
 import { eventRow, groupCommit, keyOf, sinceMs, untilMs, type AuditStore, type EventRow, type SelectedRow, type EventFilter, type Retention, type StoredEvent, type WriteResult } from './store.js';
 
 const SCHEMA = `
@@ -122,18 +121,11 @@ export function pruneSqlite(db: Database.Database, r: Retention, now: number): n
   return deleted;
 }
 
-/**
- * The writer thread: the compiled store-sqlite-writer.js next to this file, or, when running from the
- * TypeScript sources (tsx, vitest), the .ts file through tsx's loader registered inside the thread (a
- * worker does not inherit the parent's `--import tsx`).
- */
+/** The writer thread (store-sqlite-writer), from compiled JS or from the TypeScript sources (worker-entry.ts). */
 function startWriter(path: string): Worker {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const entry = new URL(fromSource ? './store-sqlite-writer.ts' : './store-sqlite-writer.js', import.meta.url);
-  if (!fromSource) return new Worker(entry, { workerData: { path } });
-  // tsx's ESM API is its "import" export; require.resolve answers the CommonJS one next to it
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  return new Worker(`import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(entry.href)}); })`, { eval: true, workerData: { path } });
+  const entry = workerEntry(import.meta.url, 'store-sqlite-writer');
+  if (!entry) throw new Error('the SQLite writer thread module (store-sqlite-writer) is missing next to store-sqlite');
+  return new Worker(entry.code, { eval: entry.eval, execArgv: [], workerData: { path } });
 }
 
 /** Requests to the writer thread; it answers each in order, so replies are matched first in, first out. */
