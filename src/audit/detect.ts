@@ -50,7 +50,7 @@ export interface Detector {
 
 /** The union of the rules' line prefilters, undefined when one of them needs every event. */
 export function rulesPrefilter(rules: readonly DetectionRule<unknown>[]): NeedleGroups | undefined {
-  const groups: (readonly string[])[] = [];
+  const groups: (readonly (string | number)[])[] = [];
   for (const r of rules) {
     if (!r.prefilter) return undefined;
     groups.push(...r.prefilter);

@@ -17,8 +17,13 @@
  * byte), which also finds the line ends.
  */
 
-/** Alternatives: a line is wanted when it contains every string of at least one group. */
-export type NeedleGroups = readonly (readonly string[])[];
+/**
+ * Alternatives: a line is wanted when it contains every needle of at least one group. A string needle
+ * is searched as text (anywhere: in a string, a key, a number); a number needle (a non-negative integer)
+ * only as a JSON number token: after `:` `,` `[` or a blank, and not followed by a digit, so 403 does not
+ * match inside a UUID or a timestamp.
+ */
+export type NeedleGroups = readonly (readonly (string | number)[])[];
 
 /** Called for each line of buf[start, end) (without its '\n'); `wanted` is false when the prefilter rules it out. */
 export type LineVisitor = (buf: Buffer, start: number, end: number, wanted: boolean) => void;
@@ -65,14 +70,29 @@ const everyLine: LineFilter = {
  */
 export function lineFilter(groups: NeedleGroups | undefined): LineFilter | undefined {
   if (!groups || groups.length === 0) return undefined;
-  const pieces = groups.map((g) => [...new Set(g.map(literalPiece).filter((p) => p !== ''))]);
+  const numbers = new Set<string>();
+  const piece = (n: string | number): string => {
+    if (typeof n === 'string') return literalPiece(n);
+    if (!Number.isSafeInteger(n) || n < 0) throw new Error(`number needle ${n}: expected a non-negative integer`);
+    numbers.add(String(n));
+    return String(n);
+  };
+  const pieces = groups.map((g) => [...new Set(g.map(piece).filter((p) => p !== ''))]);
   if (pieces.some((g) => g.length === 0)) return undefined;
-  const escapes = escapeCheck(pieces.flat());
+  // number tokens cannot be escaped: only string needles' characters matter
+  const escapes = escapeCheck(pieces.flat().filter((p) => !numbers.has(p)));
   // a GKE entry's status codes are mapped from gRPC codes (read-formats.ts): such lines are always parsed
   pieces.push(['protoPayload']);
   const needles = [...new Set(pieces.flat())];
-  if (pieces.every((g) => g.length === 1) && needles.length <= 4) return indexOfFilter(needles.map((n) => Buffer.from(n)), escapes);
-  return automatonFilter(needles, pieces, escapes);
+  if (numbers.size === 0 && pieces.every((g) => g.length === 1) && needles.length <= 4) return indexOfFilter(needles.map((n) => Buffer.from(n)), escapes);
+  return automatonFilter(needles, pieces, escapes, numbers);
+}
+
+/** Bytes a JSON number token can follow. */
+const BEFORE_NUMBER = new Set([0x3a, 0x2c, 0x5b, 0x20, 0x09, 0x0d, 0x0a]);
+
+function isDigit(c: number | undefined): boolean {
+  return c !== undefined && c >= 0x30 && c <= 0x39;
 }
 
 const ESCAPE = Buffer.from('\\u');
@@ -125,11 +145,28 @@ function indexOfFilter(needles: readonly Buffer[], escapes: (buf: Buffer, start:
  * for '\n' so line ends and matches share the one rare branch of the loop: states are numbered so
  * that every state with an output (a needle ends there, or the newline state) comes last.
  */
-function automatonFilter(needles: readonly string[], groups: readonly (readonly string[])[], escapes: (buf: Buffer, start: number, end: number) => boolean): LineFilter {
+function automatonFilter(needles: readonly string[], groups: readonly (readonly string[])[], escapes: (buf: Buffer, start: number, end: number) => boolean, numbers: ReadonlySet<string>): LineFilter {
   // one bit per needle, the last one for \u; beyond 30 needles bits are shared, which only lets more lines through
   const all = [...needles, '\\u'];
   const bit = (n: string): number => 1 << Math.min(all.indexOf(n), 30);
   const escapeBit = bit('\\u');
+  // number needles by bit (a shared bit is never checked as a number: it only lets more lines through)
+  const numberBits = new Map<number, number>();
+  needles.forEach((n, i) => {
+    if (numbers.has(n) && i < 30) numberBits.set(bit(n), n.length);
+  });
+  let numberMask = 0;
+  for (const b of numberBits.keys()) numberMask |= b;
+  /** The output bits of a match ending at i, without number needles that are not whole number tokens there. */
+  const tokens = (o: number, bytes: Uint8Array, i: number, lineStart: number): number => {
+    let out = o;
+    for (const [b, len] of numberBits) {
+      if ((o & b) === 0) continue;
+      const before = i - len;
+      if ((before >= lineStart && !BEFORE_NUMBER.has(bytes[before] as number)) || isDigit(bytes[i + 1])) out &= ~b;
+    }
+    return out;
+  };
   const groupMasks = Int32Array.from(groups.map((g) => g.reduce((m, n) => m | bit(n), 0)));
   const next: Int32Array[] = [new Int32Array(256).fill(-1)];
   const output: number[] = [0];
@@ -212,7 +249,7 @@ function automatonFilter(needles: readonly string[], groups: readonly (readonly 
             visit(buf, lineStart, i, wants(mask, buf, lineStart, i));
             mask = 0;
             lineStart = i + 1;
-          } else mask |= o;
+          } else mask |= (o & numberMask) === 0 ? o : tokens(o, bytes, i, lineStart);
         }
       }
       if (lineStart < to) visit(buf, lineStart, to, wants(mask, buf, lineStart, to));

@@ -49,12 +49,13 @@ function wanted(groups: NeedleGroups, lines: readonly string[]): number[] {
   return out;
 }
 
-/** What the filter must compute: every piece of one group present, a \u escape of a needle character, or a GKE entry. */
+/** What the filter must compute: every needle of one group present (a number as a number token), a \u escape of a string needle's character, or a GKE entry. */
 function naive(groups: NeedleGroups, lines: readonly string[]): number[] {
-  const gs = [...groups.map((g) => g.map(literalPiece)), ['protoPayload']];
-  const chars = new Set(gs.flat().join(''));
+  const gs = [...groups, ['protoPayload']];
+  const chars = new Set(gs.flatMap((g) => g.filter((n) => typeof n === 'string').map(literalPiece)).join(''));
   const escaped = (l: string): boolean => [...l.matchAll(/\\u([0-9a-fA-F]{4})/g)].some((m) => chars.has(String.fromCharCode(Number.parseInt(m[1] as string, 16))));
-  return lines.flatMap((l, i) => (gs.some((g) => g.every((n) => l.includes(n))) || escaped(l) ? [i] : []));
+  const has = (l: string, n: string | number): boolean => (typeof n === 'number' ? new RegExp(`(^|[:,[\\s])${n}(?![0-9])`).test(l) : l.includes(literalPiece(n)));
+  return lines.flatMap((l, i) => (gs.some((g) => g.every((n) => has(l, n))) || escaped(l) ? [i] : []));
 }
 
 describe('line prefilter', () => {
@@ -72,7 +73,8 @@ describe('line prefilter', () => {
     const cases: NeedleGroups[] = [
       [['secrets']],
       [['system:serviceaccount:ci:deployer'], ['oidc:bob@example.test']],
-      [['403'], ['forbid']],
+      [[403], ['forbid']],
+      [['403'], [401]],
       [
         ['pods', 'exec'],
         ['pods', 'attach'],

@@ -18,7 +18,7 @@ export default defineRule({
   mitre: { id: 'T1613', name: 'Container and Resource Discovery' },
   needsLevel: 'Metadata',
   // HTTP 403 or the forbid decision
-  prefilter: [['403'], ['forbid']],
+  prefilter: [[403], ['forbid']],
   initState: () => new BurstCounter(THRESHOLD, WINDOW_MS),
   match(e, counter) {
     if ((e.stage !== undefined && e.stage !== 'ResponseComplete') || !authorizationDenied(e) || isControlPlane(e)) return undefined;

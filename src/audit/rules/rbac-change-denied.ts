@@ -14,8 +14,8 @@ export default defineRule({
   needsLevel: 'Metadata',
   // apiGroup, and a denial: 401, 403 or the forbid decision
   prefilter: [
-    ['rbac.authorization.k8s.io', '401'],
-    ['rbac.authorization.k8s.io', '403'],
+    ['rbac.authorization.k8s.io', 401],
+    ['rbac.authorization.k8s.io', 403],
     ['rbac.authorization.k8s.io', 'forbid'],
   ],
   initState: () => undefined,

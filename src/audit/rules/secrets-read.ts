@@ -13,8 +13,12 @@ export default defineRule({
   remediation: 'Check who this identity is and why it reads Secrets; remove list/watch on secrets from its roles (prefer resourceNames for get); rotate the Secrets if the read succeeded.',
   mitre: { id: 'T1552.007', name: 'Unsecured Credentials: Container API' },
   needsLevel: 'Metadata',
-  // objectRef.resource
-  prefilter: [['secrets']],
+  // objectRef.resource, and a list or watch (the verb), or kube-system (the namespace)
+  prefilter: [
+    ['secrets', 'list'],
+    ['secrets', 'watch'],
+    ['secrets', 'kube-system'],
+  ],
   initState: () => undefined,
   match(e, _s, shared) {
     const o = e.objectRef;

@@ -17,7 +17,7 @@ export default defineRule({
   mitre: { id: 'T1110', name: 'Brute Force' },
   needsLevel: 'Metadata',
   // the status code
-  prefilter: [['401']],
+  prefilter: [[401]],
   initState: () => new BurstCounter(THRESHOLD, WINDOW_MS),
   match(e, counter) {
     if (responseCode(e) !== 401) return undefined;
