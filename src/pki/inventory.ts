@@ -342,5 +342,8 @@ export function daysLeft(cert: CertificateFacts, now: number): number {
 
 /** The inventory in expiry order (soonest first), then by location. */
 export function sortByExpiry(items: readonly InventoryItem[]): InventoryItem[] {
-  return [...items].sort((a, b) => Date.parse(a.cert.notAfter) - Date.parse(b.cert.notAfter) || a.location.localeCompare(b.location) || a.index - b.index);
+  // each date parsed once, and one collator (localeCompare's order), not both per comparison: thousands of items share an expiry
+  const expiry = new Map(items.map((it) => [it, Date.parse(it.cert.notAfter)]));
+  const byLocation = new Intl.Collator().compare;
+  return [...items].sort((a, b) => expiry.get(a)! - expiry.get(b)! || byLocation(a.location, b.location) || a.index - b.index);
 }
