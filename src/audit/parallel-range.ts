@@ -6,7 +6,7 @@
  * Run by the worker threads of parallel.ts, and by the main thread when a worker cannot run.
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import { lineFilter, lineSplitter, skippedLineProblem, skippedLineShape, type NeedleGroups } from './read-lines.js';
+import { lineFilter, lineSplitter, skippedLineProblem, skippedLineShape, type LineFilter, type NeedleGroups } from './read-lines.js';
 
 export interface RangeProblem {
   /** 1-based, counted from the range's first line */
@@ -77,6 +77,15 @@ function lineStore() {
   };
 }
 
+// the filter of the last groups seen: every range of a file has the same, and compiling one (and
+// getting its scan loop optimized) costs more than scanning a range
+let cached: { key: string; filter: LineFilter | undefined } | undefined;
+function filterFor(groups: NeedleGroups): LineFilter | undefined {
+  const key = JSON.stringify(groups);
+  if (cached?.key !== key) cached = { key, filter: lineFilter(groups) };
+  return cached.filter;
+}
+
 export async function readRange(r: RangeRequest): Promise<RangeResult> {
   const store = lineStore();
   const out = { problems: [] as RangeProblem[], lines: 0, prefiltered: 0, bytes: r.end - r.start, byWorker: false };
@@ -94,7 +103,7 @@ export async function readRange(r: RangeRequest): Promise<RangeResult> {
     const line = ++out.lines;
     out.problems.push({ line, message: `line longer than ${Math.round(r.maxLineBytes / CHUNK)} MiB skipped` });
   };
-  const lines = lineSplitter(lineFilter(r.groups), visit, r.maxLineBytes, tooLong);
+  const lines = lineSplitter(filterFor(r.groups), visit, r.maxLineBytes, tooLong);
   const fh = await open(r.file, 'r');
   try {
     const buf = Buffer.allocUnsafe(CHUNK);

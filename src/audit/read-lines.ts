@@ -146,15 +146,18 @@ function indexOfFilter(needles: readonly Buffer[], escapes: (buf: Buffer, start:
  * that every state with an output (a needle ends there, or the newline state) comes last.
  */
 function automatonFilter(needles: readonly string[], groups: readonly (readonly string[])[], escapes: (buf: Buffer, start: number, end: number) => boolean, numbers: ReadonlySet<string>): LineFilter {
-  // one bit per needle, the last one for \u; beyond 30 needles bits are shared, which only lets more lines through
+  // Bits: one shared by the string needles that make a line wanted on their own (a group by
+  // themselves), one for \u, one for each other needle; beyond 31 bits they are shared, which only lets
+  // more lines through.
+  const alone = new Set(groups.filter((g) => g.length === 1 && !numbers.has(g[0] as string)).map((g) => g[0] as string));
   const all = [...needles, '\\u'];
-  const bit = (n: string): number => 1 << Math.min(all.indexOf(n), 30);
+  const distinct = ['', '\\u', ...needles.filter((n) => !alone.has(n))];
+  const bit = (n: string): number => 1 << Math.min(alone.has(n) ? 0 : distinct.indexOf(n), 30);
+  const aloneBit = 1;
   const escapeBit = bit('\\u');
   // number needles by bit (a shared bit is never checked as a number: it only lets more lines through)
   const numberBits = new Map<number, number>();
-  needles.forEach((n, i) => {
-    if (numbers.has(n) && i < 30) numberBits.set(bit(n), n.length);
-  });
+  for (const n of needles) if (numbers.has(n) && distinct.indexOf(n) < 30) numberBits.set(bit(n), n.length);
   let numberMask = 0;
   for (const b of numberBits.keys()) numberMask |= b;
   /** The output bits of a match ending at i, without number needles that are not whole number tokens there. */
@@ -225,6 +228,7 @@ function automatonFilter(needles: readonly string[], groups: readonly (readonly 
   const start0 = (id[0] as number) * 256;
   const wants = (mask: number, buf: Buffer, start: number, end: number): boolean => {
     if (mask === 0) return false;
+    if ((mask & aloneBit) !== 0) return true;
     for (let g = 0; g < groupMasks.length; g++) {
       const m = groupMasks[g] as number;
       if ((mask & m) === m) return true;
