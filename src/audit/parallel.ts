@@ -8,15 +8,12 @@
  * Not used for stdin, gzip, pretty-printed documents or files under PARALLEL_MIN_BYTES; a range whose
  * worker fails (or when no worker script can be found) is read by the main thread.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { readRange, type RangeRequest, type RangeResult } from './parallel-range.js';
 import type { NeedleGroups } from './read-lines.js';
+import { workerEntry, type WorkerEntry } from './worker-entry.js';
 
 export type { RangeProblem, RangeResult } from './parallel-range.js';
 
@@ -92,35 +89,13 @@ export async function parallelPlan(file: string, opts: ParallelOptions = {}): Pr
   return ranges;
 }
 
-/**
- * How to start the worker next to this module: its compiled JS, or (running from the TypeScript sources
- * under tsx or vitest) a bootstrap that registers tsx's loader in the worker and then imports the .ts
- * entry: `execArgv: ['--import', 'tsx']` does not apply to a worker's entry module on Node 20.
- */
-function workerSpec(): { code: string | URL; eval: boolean } | undefined {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const url = new URL(fromSource ? './parallel-worker.ts' : './parallel-worker.js', import.meta.url);
-  if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return undefined;
-  if (!fromSource) return { code: url, eval: false };
-  try {
-    const pkgFile = createRequire(import.meta.url).resolve('tsx/package.json');
-    const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { exports?: Record<string, { import?: { default?: string } }> };
-    const api = pkg.exports?.['./esm/api']?.import?.default;
-    if (!api) return undefined;
-    const apiUrl = pathToFileURL(join(dirname(pkgFile), api)).href;
-    return { code: `import(${JSON.stringify(apiUrl)}).then((tsx) => tsx.register()).then(() => import(${JSON.stringify(url.href)}))`, eval: true };
-  } catch {
-    return undefined;
-  }
-}
-
 interface Pending {
   resolve: (r: RangeResult) => void;
   reject: (e: Error) => void;
 }
 
 /** A worker answering range requests by id; every pending request is rejected if it dies. */
-function startWorker(spec: { code: string | URL; eval: boolean }) {
+function startWorker(spec: WorkerEntry) {
   // no inherited execArgv (e.g. --input-type, --import of a loader); a small young generation: a
   // worker only holds one range's wanted lines at a time
   const worker = new Worker(spec.code, { eval: spec.eval, execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: 4 } });
@@ -154,7 +129,12 @@ function startWorker(spec: { code: string | URL; eval: boolean }) {
 /** The ranges' results in file order, read by `threads` workers (default: the cores available). */
 export async function* readRangesInWorkers(file: string, ranges: readonly Range[], groups: NeedleGroups, maxLineBytes: number, threads?: number): AsyncGenerator<RangeResult> {
   const request = (i: number): RangeRequest => ({ file, groups, maxLineBytes, start: (ranges[i] as Range).start, end: (ranges[i] as Range).end });
-  const spec = workerSpec();
+  let spec: WorkerEntry | undefined;
+  try {
+    spec = workerEntry(import.meta.url, 'parallel-worker');
+  } catch {
+    // no tsx to run the TypeScript entry: read in this thread
+  }
   const count = Math.min(threads ?? availableParallelism(), ranges.length);
   if (!spec || count < 2) {
     for (let i = 0; i < ranges.length; i++) yield await readRange(request(i));
