@@ -3,7 +3,6 @@
  * threads) equal the alerts over every event parsed, on every captured log and on a synthetic one;
  * and for each rule, every event it fires on holds its declared needles (a property over all of them).
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,6 +14,7 @@ import { readAuditEvents, type ReadAuditOptions } from '../../src/audit/read.js'
 import { lineFilter } from '../../src/audit/read-lines.js';
 import type { AuditEvent } from '../../src/audit/read-types.js';
 import { detectionRules } from '../../src/audit/rules/index.js';
+import { writeSyntheticAuditLog } from '../helpers/synthetic-audit.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURE_DIRS = [`${REPO}test/fixtures/audit`, '/work/shared/fixtures/audit'].filter((d) => existsSync(d));
@@ -29,9 +29,7 @@ let dir: string;
 let synthetic: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kubeward-detect-prefilter-'));
-  synthetic = join(dir, 'synthetic.log');
-  const r = spawnSync(process.execPath, [`${REPO}bench/gen-audit-log.mjs`, '--events', '20000', '--seed', '11', '--out', synthetic], { encoding: 'utf8' });
-  expect(r.status, r.stderr).toBe(0);
+  synthetic = writeSyntheticAuditLog(join(dir, 'synthetic.log'), 20_000, 11);
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 

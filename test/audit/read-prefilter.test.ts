@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyReadStats, readAuditBatches, type AuditEvent, type AuditProblem, type ReadAuditOptions } from '../../src/audit/read.js';
 import { lineFilter, literalPiece, type NeedleGroups } from '../../src/audit/read-lines.js';
+import { writeSyntheticAuditLog } from '../helpers/synthetic-audit.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const LAB = `${REPO}test/fixtures/audit/k8s-1.20-lab/dev-audit.log`;
@@ -21,9 +22,7 @@ let dir: string;
 let synthetic: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kubeward-read-prefilter-'));
-  synthetic = join(dir, 'synthetic.log');
-  const r = spawnSync(process.execPath, [`${REPO}bench/gen-audit-log.mjs`, '--events', '20000', '--seed', '7', '--out', synthetic], { encoding: 'utf8' });
-  expect(r.status, r.stderr).toBe(0);
+  synthetic = writeSyntheticAuditLog(join(dir, 'synthetic.log'), 20_000, 7);
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 

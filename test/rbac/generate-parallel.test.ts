@@ -16,6 +16,7 @@ import { emptyReadStats, readAuditBatches, type ReadAuditOptions } from '../../s
 import { PARALLEL_MIN_BYTES } from '../../src/audit/parallel.js';
 import { collectUsage, generateRbac, renderGenerated, subjectMatcher } from '../../src/rbac/generate.js';
 import { runCli } from '../helpers/cli.js';
+import { writeSyntheticAuditLog } from '../helpers/synthetic-audit.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const LAB = `${REPO}test/fixtures/audit/k8s-1.20-lab/dev-audit.log`;
@@ -25,9 +26,7 @@ let dir: string;
 let mixed: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kubeward-generate-parallel-'));
-  const synthetic = join(dir, 'synthetic.log');
-  const r = spawnSync(process.execPath, [`${REPO}bench/gen-audit-log.mjs`, '--events', '20000', '--seed', '3', '--out', synthetic], { encoding: 'utf8' });
-  expect(r.status, r.stderr).toBe(0);
+  const synthetic = writeSyntheticAuditLog(join(dir, 'synthetic.log'), 20_000, 3);
   const lab = (await readFile(LAB, 'utf8')).split('\n').filter(Boolean);
   // far apart, in other ranges: the lab's requests again (same auditIDs: duplicates to skip), and each
   // request's ResponseComplete before its first stages (the dedupe must keep the first in file order)
@@ -61,10 +60,7 @@ describe('rbac generate CLI on a log read in parallel', () => {
   let big: string;
   beforeAll(() => {
     // just over the size from which files are read by workers
-    big = join(dir, 'big.log');
-    const events = Math.ceil(PARALLEL_MIN_BYTES / 1000) + 2000;
-    const r = spawnSync(process.execPath, [`${REPO}bench/gen-audit-log.mjs`, '--events', String(events), '--seed', '5', '--out', big], { encoding: 'utf8' });
-    expect(r.status, r.stderr).toBe(0);
+    big = writeSyntheticAuditLog(join(dir, 'big.log'), Math.ceil(PARALLEL_MIN_BYTES / 1000) + 2000, 5);
     expect(statSync(big).size).toBeGreaterThan(PARALLEL_MIN_BYTES);
   });
 
