@@ -130,7 +130,7 @@ function readStructured(ctx: NodeContext, file: NodeFile, text: string, kind: 'k
     file.document = doc.value;
     file.lines = doc.lines;
   } else {
-    file.kubeconfig = kubeconfigFacts(doc);
+    file.kubeconfig = kubeconfigFacts(doc, (line, message) => addProblem(ctx, opts, `${file.path}:${line ?? 1}: ${message}${named(opts)}`, file.path, line));
     readKubeconfigFiles(ctx, file, opts);
   }
 }

@@ -112,6 +112,21 @@ describe('bad input', () => {
     expect(dir.message).toContain('--tls-cert-file');
   });
 
+  it('embedded kubeconfig certificates that do not parse, or hold none: reported at the entry with the field', async () => {
+    const b64 = (s: string): string => Buffer.from(s).toString('base64');
+    const truncated = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----\n';
+    const { result } = await read({
+      'etc/systemd/system/kubelet.service': '[Service]\nExecStart=/usr/bin/kubelet --kubeconfig=/etc/kubernetes/kubelet.conf\n',
+      'etc/kubernetes/kubelet.conf': `apiVersion: v1\nkind: Config\nclusters:\n- name: k\n  cluster:\n    server: https://10.0.0.1:6443\n    certificate-authority-data: ${b64(truncated)}\nusers:\n- name: node\n  user:\n    client-certificate-data: ${b64('hello')}\n`,
+    });
+    const ca = problemFor(result.problems, 'certificate-authority-data of cluster "k"')!;
+    expect(ca).toMatchObject({ host: 'cp-1', file: 'etc/kubernetes/kubelet.conf', line: 4 });
+    expect(ca.message).toMatch(/^etc\/kubernetes\/kubelet\.conf:4: certificate-authority-data of cluster "k": CERTIFICATE at line 1 does not parse/);
+    const user = problemFor(result.problems, 'client-certificate-data of user "node" holds no PEM certificate')!;
+    expect(user).toMatchObject({ file: 'etc/kubernetes/kubelet.conf', line: 9 });
+    expect(result.host.files['etc/kubernetes/kubelet.conf']?.kubeconfig?.clusters[0]).toMatchObject({ certificateAuthority: '(embedded)', caCertificates: [] });
+  });
+
   it('documents of the wrong shape are read as far as they go, never thrown on', async () => {
     const flags = ['--encryption-provider-config=/e.yaml', '--authentication-token-webhook-config-file=/w.yaml', '--audit-policy-file=/a.yaml'];
     const { result } = await read({
