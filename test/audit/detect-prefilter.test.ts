@@ -17,7 +17,7 @@ import { detectionRules } from '../../src/audit/rules/index.js';
 import { writeSyntheticAuditLog } from '../helpers/synthetic-audit.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const FIXTURE_DIRS = [`${REPO}test/fixtures/audit`, '/work/shared/fixtures/audit'].filter((d) => existsSync(d));
+const FIXTURE_DIRS = [`${REPO}test/fixtures/audit`, `${REPO}../shared/fixtures/audit`].filter((d) => existsSync(d));
 const fixtures = FIXTURE_DIRS.flatMap((d) =>
   readdirSync(d, { recursive: true, encoding: 'utf8' })
     .filter((f) => /\.(log|json)$/.test(f))
