@@ -42,19 +42,8 @@ export interface StoredEvent {
   event: AuditEvent;
 }
 
-/** A stored event as both SQL stores read it back (snake_case columns); `E` is how the store keeps the event body (JSON text or JSONB). */
-export interface SelectedRow<E> {
-  audit_id: string;
-  stage: string;
-  time: string;
-  user: string;
-  verb: string;
-  resource: string;
-  namespace: string;
-  name: string;
-  code: number | null;
-  event: E;
-}
+/** A stored event as both SQL stores read it back (snake_case `audit_id`); `E` is how the store keeps the event body (JSON text or JSONB). */
+export type SelectedRow<E> = Omit<StoredEvent, 'auditID' | 'event'> & { audit_id: string; event: E };
 
 export interface Retention {
   maxAgeDays?: number;
