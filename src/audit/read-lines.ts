@@ -216,16 +216,25 @@ function automatonFilter(needles: readonly string[], groups: readonly (readonly 
   const order = [...next.keys()].sort((a, b) => Number(output[a] !== 0) - Number(output[b] !== 0));
   const id = new Int32Array(next.length);
   order.forEach((s, i) => (id[s] = i));
-  // table[state * 256 + byte] = next state * 256; outputs[state] = needle bits, -1 for the newline state
-  const table = new Int32Array(next.length * 256);
+  // Bytes that occur in no needle all lead every state to the same place (the root): they share class 0,
+  // so a table row has one entry per class, not per byte, and the table stays small enough for the cache.
+  const byteClass = new Uint8Array(256);
+  const representative = [[...Array(256).keys()].find((b) => !all.some((n) => Buffer.from(n).includes(b)) && b !== NEWLINE) ?? 0];
+  for (const b of new Set([...all.flatMap((n) => [...Buffer.from(n)]), NEWLINE])) {
+    byteClass[b] = representative.length;
+    representative.push(b);
+  }
+  const shift = Math.ceil(Math.log2(representative.length));
+  // table[state << shift | class] = next state << shift; outputs[state] = needle bits, -1 for the newline state
+  const table = new Int32Array(next.length << shift);
   const outputs = new Int32Array(next.length);
   order.forEach((s, i) => {
     outputs[i] = output[s] as number;
     const row = next[s] as Int32Array;
-    for (let b = 0; b < 256; b++) table[i * 256 + b] = (id[row[b] as number] as number) * 256;
+    representative.forEach((b, c) => (table[(i << shift) | c] = (id[row[b] as number] as number) << shift));
   });
-  const firstOutput = order.findIndex((s) => output[s] !== 0) * 256;
-  const start0 = (id[0] as number) * 256;
+  const firstOutput = order.findIndex((s) => output[s] !== 0) << shift;
+  const start0 = (id[0] as number) << shift;
   const wants = (mask: number, buf: Buffer, start: number, end: number): boolean => {
     if (mask === 0) return false;
     if ((mask & aloneBit) !== 0) return true;
@@ -241,14 +250,16 @@ function automatonFilter(needles: readonly string[], groups: readonly (readonly 
       const t = table;
       const outs = outputs;
       const first = firstOutput;
+      const classes = byteClass;
+      const sh = shift;
       const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
       let state = start0;
       let mask = 0;
       let lineStart = from;
       for (let i = from; i < to; i++) {
-        state = t[state + (bytes[i] as number)] as number;
+        state = t[state + (classes[bytes[i] as number] as number)] as number;
         if (state >= first) {
-          const o = outs[state >> 8] as number;
+          const o = outs[state >> sh] as number;
           if (o === -1) {
             visit(buf, lineStart, i, wants(mask, buf, lineStart, i));
             mask = 0;
