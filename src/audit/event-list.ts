@@ -3,7 +3,7 @@
  * scanEventList validates the body as JSON (exactly what JSON.parse accepts, for a body that is valid
  * UTF-8) and, for each item that is an event, finds where it sits in the body and the fields the stores
  * index, so a store keeps the bytes the API server sent and nothing is parsed or serialised again on
- * the request path (JSON.parse of the body alone costs about three times the whole scan).
+ * the request path (JSON.parse of the body alone takes two to three times as long as the whole scan).
  *
  * itemTexts and parseEventList are the earlier text-based reading (JSON.parse, then each item's text
  * sliced from the body); they go once their callers use scanEventList.
