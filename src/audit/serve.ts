@@ -1,17 +1,17 @@
 /**
  * `audit serve`: the API server's audit webhook backend (--audit-webhook-config-file points here).
  * HTTPS only. Callers prove who they are with a client certificate from the configured CA (checked in
- * the TLS handshake) or, when a token file is given, a bearer token. Each POSTed EventList is parsed once
- * (the store keeps each item's text as sent) and written durably (store.write resolves after the commit
- * of the group transaction holding it) before the 200; detection runs on the new events in the same
- * transaction. When too many batches wait for the store, the answer is 429, when the store fails 503,
+ * the TLS handshake) or, when a token file is given, a bearer token. Each POSTed EventList is read in one
+ * pass over its bytes (event-list.ts scanEventList: validated as JSON, each event's place and indexed
+ * fields found; the store keeps each event's bytes as sent) and written durably (store.write resolves
+ * after the commit of the group transaction holding it) before the 200; the store runs detection on the
+ * new events in the same transaction. When too many batches wait for the store, the answer is 429, when the store fails 503,
  * both with Retry-After, which the API server's webhook backend retries: nothing is dropped silently.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { createDetector, type DetectOptions } from './detect.js';
-import { parseEventList } from './event-list.js';
+import { scanEventList } from './event-list.js';
 import type { AuditStore, Retention } from './store.js';
 
 export interface ServeOptions {
@@ -20,8 +20,8 @@ export interface ServeOptions {
   tls: { cert: string | Buffer; key: string | Buffer; clientCa?: string | Buffer };
   /** accepted bearer token (instead of, or besides, a client certificate) */
   token?: string;
+  /** where events go; it runs the detections (openStore's DetectOptions) */
   store: AuditStore;
-  detect?: DetectOptions;
   retention?: Retention;
   /** batches accepted but not yet committed before answering 429 (default 16) */
   maxInFlight?: number;
@@ -62,13 +62,12 @@ export async function startAuditServer(o: ServeOptions): Promise<AuditServer> {
       minVersion: 'TLSv1.2',
     },
   });
-  const detector = createDetector(o.detect);
   const stats = { batches: 0, inserted: 0, duplicates: 0, alerts: 0, rejected: 0 };
   const maxInFlight = o.maxInFlight ?? 16;
   let inFlight = 0;
-  // The body as text: parseEventList parses it once and slices each item's text for the store.
+  // The body as bytes: scanEventList reads it in one pass and the store keeps each event's bytes.
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   app.get('/healthz', (_req, reply) => reply.send({ status: 'ok', inFlight, ...stats }));
 
@@ -78,15 +77,16 @@ export async function startAuditServer(o: ServeOptions): Promise<AuditServer> {
     if (!byCert && !(o.token !== undefined && tokenMatches(req.headers.authorization, o.token))) {
       return reply.code(401).send({ kind: 'Status', status: 'Failure', code: 401, reason: 'Unauthorized', message: 'a client certificate from the configured CA or a valid bearer token is required' });
     }
-    const list = typeof req.body === 'string' ? parseEventList(req.body) : undefined;
-    if (!list) return reply.code(400).send({ kind: 'Status', status: 'Failure', code: 400, message: 'expected an audit.k8s.io EventList with items' });
+    const body = Buffer.isBuffer(req.body) ? req.body : undefined;
+    const events = body ? scanEventList(body) : undefined;
+    if (!body || !events) return reply.code(400).send({ kind: 'Status', status: 'Failure', code: 400, message: 'expected an audit.k8s.io EventList with items' });
     if (inFlight >= maxInFlight) {
       stats.rejected++;
       return reply.code(429).header('Retry-After', '1').send({ kind: 'Status', status: 'Failure', code: 429, reason: 'TooManyRequests', message: 'the store is behind; retry' });
     }
     inFlight++;
     try {
-      const r = await o.store.write(list.events, (e) => detector.process(e), list.raw);
+      const r = await o.store.write({ body, events });
       stats.batches++;
       stats.inserted += r.inserted;
       stats.duplicates += r.duplicates;

@@ -1,13 +1,13 @@
 /**
  * PostgreSQL store (pg). Group commit: the batches waiting are one transaction: their events inserted by
- * multi-row INSERT ... ON CONFLICT DO NOTHING on the (audit_id, stage) key, RETURNING the rows that
+ * multi-row INSERT ... ON CONFLICT DO NOTHING on the request key (store.ts REQUEST_KEY), RETURNING the rows that
  * were new; detection runs on those; their alerts are inserted; COMMIT (durable with the server's default
  * synchronous_commit=on) before the writes resolve.
  */
 import pg from 'pg';
-import type { Alert } from './detect.js';
+import type { Alert, DetectOptions } from './detect.js';
 import type { AuditEvent } from './read-types.js';
-import { eventRow, groupCommit, keyOf, sinceMs, untilMs, type AuditStore, type SelectedRow, type EventFilter, type Retention, type StoredEvent } from './store.js';
+import { detectionPrefilter, eventDetector, groupCommit, keyOf, sinceMs, untilMs, type AuditStore, type SelectedRow, type EventFilter, type Retention, type StoredEvent } from './store.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS audit_events (
@@ -16,8 +16,9 @@ CREATE TABLE IF NOT EXISTS audit_events (
   "user" TEXT NOT NULL, verb TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
   code INTEGER, event JSONB NOT NULL
 );
-CREATE UNIQUE INDEX IF NOT EXISTS audit_events_key ON audit_events (audit_id, stage);
-CREATE INDEX IF NOT EXISTS audit_events_time ON audit_events (time_ms);
+DROP INDEX IF EXISTS audit_events_key;
+DROP INDEX IF EXISTS audit_events_time;
+CREATE UNIQUE INDEX IF NOT EXISTS audit_events_request ON audit_events (time_ms, audit_id, stage);
 CREATE TABLE IF NOT EXISTS audit_alerts (
   id BIGSERIAL PRIMARY KEY,
   rule TEXT NOT NULL, severity TEXT NOT NULL, audit_id TEXT NOT NULL, time_ms BIGINT NOT NULL, alert JSONB NOT NULL
@@ -42,10 +43,12 @@ for (const v of valueRows) rowEnds.push((rowEnds.at(-1) ?? -1) + 1 + v.length);
  * unnest($1::jsonb[]) needed.
  */
 function insertEventsSql(rows: number): string {
-  return `INSERT INTO audit_events (audit_id, stage, time, time_ms, "user", verb, resource, namespace, name, code, event) VALUES ${allValues.slice(0, rowEnds[rows - 1])} ON CONFLICT (audit_id, stage) DO NOTHING RETURNING audit_id, stage`;
+  return `INSERT INTO audit_events (audit_id, stage, time, time_ms, "user", verb, resource, namespace, name, code, event) VALUES ${allValues.slice(0, rowEnds[rows - 1])} ON CONFLICT (time_ms, audit_id, stage) DO NOTHING RETURNING time_ms, audit_id, stage`;
 }
 
-export async function openPostgresStore(url: string): Promise<AuditStore> {
+export async function openPostgresStore(url: string, detectOptions?: DetectOptions): Promise<AuditStore> {
+  const wanted = detectionPrefilter(detectOptions);
+  const detect = eventDetector(detectOptions);
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   // An idle connection the server drops (restart, failover) is an error event on the pool: without a
   // listener it would end the process. The pool discards that connection; the next write opens a new one
@@ -67,27 +70,29 @@ export async function openPostgresStore(url: string): Promise<AuditStore> {
     add('time_ms', untilMs(f), '<=');
     if (f.rule !== undefined) {
       params.push(f.rule);
-      parts.push(`audit_id IN (SELECT audit_id FROM audit_alerts WHERE rule = $${params.length})`);
+      parts.push(`(time_ms, audit_id) IN (SELECT time_ms, audit_id FROM audit_alerts WHERE rule = $${params.length})`);
     }
     return parts.length ? `WHERE ${parts.join(' AND ')}` : '';
   };
   return {
     // One writer: the batches that arrive while a transaction runs go together into the next one.
     write: groupCommit(async (writes) => {
-      const rows = writes.flatMap((w) => w.events.map((e, i) => eventRow(e, w.raw?.[i])));
+      // the event's text as sent, cast to jsonb by the server
+      const rows = writes.flatMap((w) => w.events.map((e) => ({ ...e, text: w.body.toString('utf8', e.start, e.end) })));
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const inserted: { audit_id: string; stage: string }[] = [];
+        const inserted: { time_ms: string; audit_id: string; stage: string }[] = [];
         for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
           const chunk = rows.slice(i, i + ROWS_PER_INSERT);
-          const res = await client.query<{ audit_id: string; stage: string }>(
+          const res = await client.query<{ time_ms: string; audit_id: string; stage: string }>(
             insertEventsSql(chunk.length),
-            chunk.flatMap((r) => [r.auditID, r.stage, r.time, r.timeMs, r.user, r.verb, r.resource, r.namespace, r.name, r.code, r.json]),
+            chunk.flatMap((r) => [r.auditID, r.stage, r.time, r.timeMs, r.user, r.verb, r.resource, r.namespace, r.name, r.code, r.text]),
           );
           inserted.push(...res.rows);
         }
-        const fresh = new Set(inserted.map((r) => keyOf(r.audit_id, r.stage)));
+        // the request key; pg returns a BIGINT as its decimal text
+        const fresh = new Set(inserted.map((r) => keyOf(`${r.time_ms}\u0000${r.audit_id}`, r.stage)));
         // (rule, auditID) -> the alert and the batch it belongs to; the first raised in the group wins
         const alerts = new Map<string, { alert: Alert; timeMs: number; batch: number }>();
         let next = 0;
@@ -96,12 +101,12 @@ export async function openPostgresStore(url: string): Promise<AuditStore> {
           for (const e of w.events) {
             const row = rows[next++];
             // a key repeated in the group is new only the first time
-            if (!row || !fresh.delete(keyOf(row.auditID, row.stage))) {
+            if (!row || !fresh.delete(keyOf(`${row.timeMs}\u0000${row.auditID}`, row.stage))) {
               result.duplicates++;
               continue;
             }
             result.inserted++;
-            for (const alert of w.detect(e)) {
+            for (const alert of wanted(w.body, e) ? detect(w.body, e) : []) {
               const key = keyOf(alert.rule, alert.auditID);
               if (!alerts.has(key)) alerts.set(key, { alert, timeMs: row.timeMs, batch });
             }

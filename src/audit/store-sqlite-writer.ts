@@ -1,46 +1,71 @@
 /**
  * The SQLite store's writer thread (started by openSqliteStore). It owns the connection that writes, so
- * the inserts of a group and the fsync of its COMMIT (synchronous=FULL) run beside the server's event
- * loop. It handles one request at a time, in order, and answers each exactly once, in order.
+ * a group's inserts, the detection on its new events and the fsync of its COMMIT (synchronous=FULL) run
+ * beside the server's event loop. It handles one request at a time, in order, and answers each exactly
+ * once, in order. It leaves checkpoints (copying the WAL into the database file) to the checkpointer
+ * thread (wal_autocheckpoint=0), so a COMMIT does not wait for them, with one exception: the WAL only
+ * starts over from its beginning when a write transaction begins after a checkpoint has copied every
+ * frame, which the checkpointer rarely sees while groups are committed back to back. So every
+ * WAL_RESTART_BYTES of bodies written, the writer runs a RESTART checkpoint itself, between two
+ * transactions: it waits for a checkpoint the checkpointer is running (busy_timeout), copies only what
+ * that one has not (the last few groups), and the next transaction restarts the WAL. The WAL stays in
+ * the tens of MiB instead of growing with the load (a PASSIVE one gives up when the checkpointer is
+ * busy, so the WAL could reach several times WAL_RESTART_BYTES).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { EVENT_COLUMNS, openSqliteDb, pruneSqlite, type WriterReply, type WriterRequest } from './store-sqlite.js';
+import type { ScannedEvent } from './event-list.js';
+import { EVENT_COLUMNS, openSqliteDb, pruneSqlite, type WriterData, type WriterReply, type WriterRequest } from './store-sqlite.js';
+import { eventDetector, type WriteResult } from './store.js';
 
 if (!parentPort) throw new Error('store-sqlite-writer runs as a worker thread');
 const port = parentPort;
-const db = openSqliteDb((workerData as { path: string }).path);
-const insertEvent = db.prepare('INSERT OR IGNORE INTO audit_events (audit_id, stage, time, time_ms, user, verb, resource, namespace, name, code, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+const data = workerData as WriterData;
+const db = openSqliteDb(data.path);
+db.pragma('wal_autocheckpoint = 0');
+const detect = eventDetector(data.detect);
+const WAL_RESTART_BYTES = 16 * 1024 * 1024;
+let writtenSinceCheckpoint = 0;
+// The event is bound as the bytes it was sent as and stored as TEXT (the database is UTF-8 and the body
+// was checked to be UTF-8): no string is made of it here.
+const insertEvent = db.prepare('INSERT OR IGNORE INTO audit_events (audit_id, stage, time, time_ms, user, verb, resource, namespace, name, code, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT))');
 const insertAlert = db.prepare('INSERT OR IGNORE INTO audit_alerts (rule, severity, audit_id, time_ms, alert) VALUES (?, ?, ?, ?, ?)');
 
-/** Runs `f` inside the open transaction; on failure the transaction is rolled back before the error goes back. */
-function inTransaction<T>(f: () => T): T {
+function write(bodies: readonly Uint8Array[], c: readonly (string | number | null)[]): WriteResult[] {
+  const buffers = bodies.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  const results = buffers.map((): WriteResult => ({ inserted: 0, duplicates: 0, alerts: 0 }));
+  // IMMEDIATE takes the write lock now (waiting up to busy_timeout), not at the first insert
+  db.exec('BEGIN IMMEDIATE');
   try {
-    return f();
+    for (let i = 0; i < c.length; i += EVENT_COLUMNS) {
+      const body = buffers[c[i] as number] as Buffer;
+      const result = results[c[i] as number] as WriteResult;
+      const text = (k: number) => c[i + k] as string;
+      const e: ScannedEvent = { start: c[i + 1] as number, end: c[i + 2] as number, auditID: text(3), stage: text(4), time: text(5), timeMs: c[i + 6] as number, user: text(7), verb: text(8), resource: text(9), namespace: text(10), name: text(11), code: c[i + 12] as number | null };
+      if (insertEvent.run(e.auditID, e.stage, e.time, e.timeMs, e.user, e.verb, e.resource, e.namespace, e.name, e.code, body.subarray(e.start, e.end)).changes !== 1) {
+        result.duplicates++;
+        continue;
+      }
+      result.inserted++;
+      if (c[i + 13] !== 1) continue;
+      for (const a of detect(body, e)) if (insertAlert.run(a.rule, a.severity, a.auditID, e.timeMs, JSON.stringify(a)).changes === 1) result.alerts++;
+    }
+    db.exec('COMMIT');
   } catch (e) {
     if (db.inTransaction) db.exec('ROLLBACK');
     throw e;
   }
+  for (const b of bodies) writtenSinceCheckpoint += b.byteLength;
+  if (writtenSinceCheckpoint >= WAL_RESTART_BYTES) {
+    writtenSinceCheckpoint = 0;
+    db.pragma('wal_checkpoint(RESTART)');
+  }
+  return results;
 }
 
 function handle(req: WriterRequest): unknown {
   switch (req.op) {
-    case 'insert':
-      // IMMEDIATE takes the write lock now (waiting up to busy_timeout), not at the first insert
-      db.exec('BEGIN IMMEDIATE');
-      return inTransaction(() => {
-        const fresh: boolean[] = [];
-        for (let i = 0; i < req.columns.length; i += EVENT_COLUMNS) fresh.push(insertEvent.run(req.columns.slice(i, i + EVENT_COLUMNS)).changes === 1);
-        return fresh;
-      });
-    case 'commit':
-      return inTransaction(() => {
-        const stored = req.alerts.map((a) => insertAlert.run(a.rule, a.severity, a.auditID, a.timeMs, a.json).changes === 1);
-        db.exec('COMMIT');
-        return stored;
-      });
-    case 'rollback':
-      if (db.inTransaction) db.exec('ROLLBACK');
-      return null;
+    case 'write':
+      return write(req.bodies, req.columns);
     case 'prune':
       return pruneSqlite(db, req.retention, req.now);
     case 'close':
@@ -49,6 +74,7 @@ function handle(req: WriterRequest): unknown {
   }
 }
 
+port.postMessage({ ok: true, value: 'ready' } satisfies WriterReply);
 port.on('message', (req: WriterRequest) => {
   let reply: WriterReply;
   try {

@@ -3,19 +3,23 @@
  * is fsynced to the WAL before `write` resolves; a kill -9 or power loss after the 200 cannot lose it.
  * (NORMAL would only fsync at checkpoints: a power loss could drop acknowledged batches.)
  * better-sqlite3 is synchronous, so writes go to a writer thread (store-sqlite-writer.ts) owning its own
- * connection: a group's inserts and its fsync run beside the event loop, which meanwhile reads, parses
- * and detects on the next batches (and answers 429 when they pile up instead of stalling). Detection
- * stays on this thread, between the group's inserts and its COMMIT, so alerts commit with their events.
- * Queries read through a second connection here (WAL readers never wait for the writer).
+ * connection: a group's inserts, the detection on its new events (alerts commit with their events) and
+ * its fsync run beside the event loop, which meanwhile reads, scans and prefilters the next batches (and
+ * answers 429 when they pile up instead of stalling); each group is one message and one answer, and the
+ * next group is already queued at the writer when a COMMIT ends. Checkpoints (copying
+ * the WAL into the database file, and its fsync) run on a third thread (store-sqlite-checkpointer.ts) so
+ * the writer never waits for them. Queries read through a second connection here (WAL readers never
+ * wait for the writer).
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Alert } from './detect.js';
+import type { Alert, DetectOptions } from './detect.js';
+import type { ScannedEvent } from './event-list.js';
 import type { AuditEvent } from './read-types.js';
 import { workerEntry } from './worker-entry.js';
-import { eventRow, groupCommit, keyOf, sinceMs, untilMs, type AuditStore, type EventRow, type SelectedRow, type EventFilter, type Retention, type StoredEvent, type WriteResult } from './store.js';
+import { detectionPrefilter, groupCommit, keyOf, sinceMs, untilMs, type AuditStore, type EventBatch, type SelectedRow, type EventFilter, type Retention, type StoredEvent, type WriteResult } from './store.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS audit_events (
@@ -24,8 +28,9 @@ CREATE TABLE IF NOT EXISTS audit_events (
   user TEXT NOT NULL, verb TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
   code INTEGER, event TEXT NOT NULL
 );
-CREATE UNIQUE INDEX IF NOT EXISTS audit_events_key ON audit_events (audit_id, stage);
-CREATE INDEX IF NOT EXISTS audit_events_time ON audit_events (time_ms);
+DROP INDEX IF EXISTS audit_events_key;
+DROP INDEX IF EXISTS audit_events_time;
+CREATE UNIQUE INDEX IF NOT EXISTS audit_events_request ON audit_events (time_ms, audit_id, stage);
 CREATE INDEX IF NOT EXISTS audit_events_user ON audit_events (user, time_ms);
 CREATE TABLE IF NOT EXISTS audit_alerts (
   id INTEGER PRIMARY KEY,
@@ -62,40 +67,35 @@ export function openSqliteDb(path: string): Database.Database {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
+  // a WAL grown under load is cut back to this size when it restarts
+  db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
   db.exec(SCHEMA);
   return db;
 }
 
-/** An alert as the writer thread inserts it. */
-export interface AlertRow {
-  rule: string;
-  severity: string;
-  auditID: string;
-  timeMs: number;
-  json: string;
-}
-
 type Column = string | number | null;
 /**
- * Rows go to the writer thread as one flat array of their columns, EVENT_COLUMNS per row: structured
- * cloning plain values costs about a third of cloning row objects (whose keys are cloned with each row).
+ * A group goes to the writer thread as the bodies of its batches and one flat array of its events'
+ * columns, EVENT_COLUMNS per event in this order: structured cloning plain values costs about a third
+ * of cloning objects (whose keys are cloned with each one), and each body is one copy.
  */
-export const EVENT_COLUMNS = 11;
+export const EVENT_COLUMNS = 14;
 
-function flatten(rows: readonly EventRow[]): Column[] {
+/** The columns of a group's events, the last one 1 when detection's prefilter wants the event (it runs here, the writer parses and detects). */
+function flatten(writes: readonly EventBatch[], wanted: (body: Buffer, e: ScannedEvent) => boolean): Column[] {
   const out: Column[] = [];
-  // INSERT order
-  for (const r of rows) out.push(r.auditID, r.stage, r.time, r.timeMs, r.user, r.verb, r.resource, r.namespace, r.name, r.code, r.json);
+  writes.forEach((w, batch) => {
+    for (const e of w.events) out.push(batch, e.start, e.end, e.auditID, e.stage, e.time, e.timeMs, e.user, e.verb, e.resource, e.namespace, e.name, e.code, wanted(w.body, e) ? 1 : 0);
+  });
   return out;
 }
 
 /**
- * What the writer thread is asked, one request at a time. `insert` opens the group's transaction (BEGIN
- * IMMEDIATE), inserts the rows (`columns`, EVENT_COLUMNS per row) and answers, per row, whether it was
- * new; `commit` inserts the alerts, commits (the fsync) and answers, per alert, whether it was stored;
- * `rollback` abandons the open transaction.
+ * What the writer thread is asked, one request at a time. `write` is a whole group in one transaction:
+ * the events inserted (duplicates of a stored (auditID, stage) ignored), detection run on the new ones,
+ * their alerts inserted, COMMIT (the fsync); it answers each batch's WriteResult.
  */
-export type WriterRequest = { op: 'insert'; columns: Column[] } | { op: 'commit'; alerts: AlertRow[] } | { op: 'rollback' } | { op: 'prune'; retention: Retention; now: number } | { op: 'close' };
+export type WriterRequest = { op: 'write'; bodies: Uint8Array[]; columns: Column[] } | { op: 'prune'; retention: Retention; now: number } | { op: 'close' };
 export type WriterReply = { ok: true; value: unknown } | { ok: false; message: string };
 
 /** Deletes the oldest events (and their alerts) beyond the limits; how many events went. */
@@ -121,17 +121,35 @@ export function pruneSqlite(db: Database.Database, r: Retention, now: number): n
   return deleted;
 }
 
-/** The writer thread (store-sqlite-writer), from compiled JS or from the TypeScript sources (worker-entry.ts). */
-function startWriter(path: string): Worker {
-  const entry = workerEntry(import.meta.url, 'store-sqlite-writer');
-  if (!entry) throw new Error('the SQLite writer thread module (store-sqlite-writer) is missing next to store-sqlite');
-  return new Worker(entry.code, { eval: entry.eval, execArgv: [], workerData: { path } });
+/** The writer or checkpointer thread, from compiled JS or from the TypeScript sources (worker-entry.ts). */
+function startThread(name: 'store-sqlite-writer' | 'store-sqlite-checkpointer', data: WriterData): Worker {
+  const entry = workerEntry(import.meta.url, name);
+  if (!entry) throw new Error(`the SQLite thread module ${name} is missing next to store-sqlite`);
+  return new Worker(entry.code, { eval: entry.eval, execArgv: [], workerData: data });
+}
+
+export interface WriterData {
+  path: string;
+  detect: DetectOptions | undefined;
 }
 
 /** Requests to the writer thread; it answers each in order, so replies are matched first in, first out. */
-function writerClient(path: string) {
-  const worker = startWriter(path);
+function writerClient(path: string, detect: DetectOptions | undefined) {
+  const worker = startThread('store-sqlite-writer', { path, detect });
+  const checkpointer = startThread('store-sqlite-checkpointer', { path, detect: undefined });
+  checkpointer.unref();
+  // Without the checkpointer nothing is lost: the writer's own checkpoints (every WAL_RESTART_BYTES) copy the WAL.
+  checkpointer.on('error', () => undefined);
+  const checkpointerExited = new Promise<void>((resolve) => checkpointer.once('exit', () => resolve()));
+  const stopCheckpointer = async () => {
+    // referenced again until it has exited, or the process could end (unsettled) while it closes
+    checkpointer.ref();
+    checkpointer.postMessage('close');
+    await checkpointerExited;
+  };
   const waiting: { resolve: (v: unknown) => void; reject: (e: Error) => void }[] = [];
+  // the thread's first message says its connection is open and its statements prepared
+  const ready = new Promise<unknown>((resolve, reject) => waiting.push({ resolve, reject }));
   let failure: Error | undefined;
   const fail = (e: Error) => {
     failure ??= e;
@@ -145,9 +163,6 @@ function writerClient(path: string) {
   });
   worker.on('error', fail);
   worker.on('exit', (code) => fail(new Error(`the SQLite writer thread exited (${code})`)));
-  worker.unref();
-  // One transaction at a time: a group's insert, detection and commit are not interleaved with another request.
-  let tail: Promise<unknown> = Promise.resolve();
   const call = <T>(req: WriterRequest): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       if (failure) return reject(failure);
@@ -155,67 +170,39 @@ function writerClient(path: string) {
       if (waiting.push({ resolve: resolve as (v: unknown) => void, reject }) === 1) worker.ref();
       worker.postMessage(req);
     });
-  const exclusive = <T>(f: () => Promise<T>): Promise<T> => {
-    const run = tail.then(f);
-    tail = run.catch(() => undefined);
-    return run;
-  };
   const close = async () => {
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    await exclusive(() => call({ op: 'close' }));
-    worker.ref();
-    await exited;
+    try {
+      await call({ op: 'close' });
+      worker.ref();
+      await exited;
+    } finally {
+      await stopCheckpointer();
+    }
   };
-  return { call, exclusive, close };
+  return { ready, call, close, stopCheckpointer };
 }
 
-export function openSqliteStore(path: string): AuditStore {
+/** Resolves once the writer thread is ready to write (so audit serve listens only then). */
+export async function openSqliteStore(path: string, detect?: DetectOptions): Promise<AuditStore> {
   const db = openSqliteDb(path);
-  const writer = writerClient(path);
-  const writeGroup = groupCommit((writes) =>
-    writer.exclusive(async () => {
-      const rows = writes.flatMap((w) => w.events.map((e, i) => eventRow(e, w.raw?.[i])));
-      const fresh = await writer.call<boolean[]>({ op: 'insert', columns: flatten(rows) });
-      const alerts: AlertRow[] = [];
-      const owners: WriteResult[] = [];
-      let results: WriteResult[];
-      try {
-        let next = 0;
-        results = writes.map((w) => {
-          const r: WriteResult = { inserted: 0, duplicates: 0, alerts: 0 };
-          for (const e of w.events) {
-            const i = next++;
-            const row = rows[i];
-            if (!row || !fresh[i]) {
-              r.duplicates++;
-              continue;
-            }
-            r.inserted++;
-            for (const a of w.detect(e)) {
-              alerts.push({ rule: a.rule, severity: a.severity, auditID: a.auditID, timeMs: row.timeMs, json: JSON.stringify(a) });
-              owners.push(r);
-            }
-          }
-          return r;
-        });
-      } catch (e) {
-        await writer.call({ op: 'rollback' });
-        throw e;
-      }
-      const stored = await writer.call<boolean[]>({ op: 'commit', alerts });
-      stored.forEach((s, i) => {
-        const owner = owners[i];
-        if (s && owner) owner.alerts++;
-      });
-      return results;
-    }),
-  );
+  const writer = writerClient(path, detect);
+  try {
+    await writer.ready;
+  } catch (e) {
+    db.close();
+    await writer.stopCheckpointer();
+    throw e;
+  }
+  const wanted = detectionPrefilter(detect);
+  // two groups at the writer: it starts the next one as soon as a COMMIT ends
+  const writeGroup = groupCommit((writes) => writer.call<WriteResult[]>({ op: 'write', bodies: writes.map((w) => w.body), columns: flatten(writes, wanted) }), 2);
   const toStored = (r: Row): StoredEvent => ({ auditID: r.audit_id, stage: r.stage, time: r.time, user: r.user, verb: r.verb, resource: r.resource, namespace: r.namespace, name: r.name, code: r.code, event: JSON.parse(r.event) as AuditEvent });
   return {
     write: writeGroup,
     events(f) {
       const w = where(f, 'e.');
-      const rule = f.rule === undefined ? '' : `${w.sql ? ' AND' : 'WHERE'} e.audit_id IN (SELECT audit_id FROM audit_alerts WHERE rule = ?)`;
+      const rule = f.rule === undefined ? '' : `${w.sql ? ' AND' : 'WHERE'} (e.time_ms, e.audit_id) IN (SELECT time_ms, audit_id FROM audit_alerts WHERE rule = ?)`;
       const params = f.rule === undefined ? w.params : [...w.params, f.rule];
       const rows = db.prepare(`SELECT e.* FROM audit_events e ${w.sql}${rule} ORDER BY e.time_ms, e.id LIMIT ?`).all(...params, f.limit ?? -1) as Row[];
       return Promise.resolve(rows.map(toStored));
@@ -244,7 +231,7 @@ export function openSqliteStore(path: string): AuditStore {
       for (const r of db.prepare('SELECT audit_id, stage FROM audit_events').iterate() as IterableIterator<{ audit_id: string; stage: string }>) out.add(keyOf(r.audit_id, r.stage));
       return Promise.resolve(out);
     },
-    prune: (retention, now = Date.now()) => writer.exclusive(() => writer.call<number>({ op: 'prune', retention, now })),
+    prune: (retention, now = Date.now()) => writer.call<number>({ op: 'prune', retention, now }),
     async close() {
       await writer.close();
       db.close();

@@ -136,7 +136,7 @@ function registerServe(program: Command, audit: Command): void {
         const { startAuditServer } = await import('../audit/serve.js');
         let store;
         try {
-          store = await openStore(o.store);
+          store = await openStore(o.store, { trustedUsers: o.trustedUser, trustedGroups: o.trustedGroup });
         } catch (e) {
           throw new InputError(`--store ${o.store.replace(/:\/\/[^@/]*@/, '://***@')}: ${(e as Error).message}`);
         }
@@ -148,7 +148,6 @@ function registerServe(program: Command, audit: Command): void {
           store,
           retention,
           maxInFlight: positive('--max-in-flight', o.maxInFlight) ?? 16,
-          detect: { trustedUsers: o.trustedUser, trustedGroups: o.trustedGroup },
         });
         process.stderr.write(`kubeward audit serve: listening on ${server.url}\n`);
         await new Promise<void>((resolve) => {

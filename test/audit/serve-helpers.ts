@@ -1,7 +1,9 @@
 /** HTTPS calls to `audit serve` as the API server's webhook backend makes them, shared by the serve and store tests. */
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
+import { scanEventList } from '../../src/audit/event-list.js';
 import type { AuditEvent } from '../../src/audit/read-types.js';
+import type { EventBatch } from '../../src/audit/store.js';
 import type { CertFiles } from '../helpers/openssl-pki.js';
 
 export interface Reply {
@@ -38,6 +40,14 @@ export function call(port: number, o: { ca: CertFiles; id: CertFiles | null; met
 
 export function eventList(items: AuditEvent[]): string {
   return JSON.stringify({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', items });
+}
+
+/** The store's input for these events, as audit serve makes it from the request body. */
+export function eventBatch(items: AuditEvent[]): EventBatch {
+  const body = Buffer.from(eventList(items));
+  const events = scanEventList(body);
+  if (!events) throw new Error('not an EventList');
+  return { body, events };
 }
 
 export function batches(events: AuditEvent[], size: number): AuditEvent[][] {

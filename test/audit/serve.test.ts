@@ -97,10 +97,14 @@ describe('audit serve', () => {
       await expect(post(r.port, eventList(labEvents.slice(0, 1)), null)).rejects.toThrow();
       await expect(post(r.port, eventList(labEvents.slice(0, 1)), foreignClient)).rejects.toThrow();
       expect((await post(r.port, '{"kind":"Status"}', client)).status).toBe(400);
+      // not JSON, or not UTF-8: refused whole
+      expect((await post(r.port, `${eventList(labEvents.slice(0, 2)).slice(0, -1)}`, client)).status).toBe(400);
     } finally {
       await stop(r);
     }
-    const db = openSqliteStore(store);
+    // SIGTERM: the server closes its store (writer and checkpointer threads) and exits 0
+    expect(r.child.exitCode).toBe(0);
+    const db = await openSqliteStore(store);
     const keys = await db.keys();
     await db.close();
     expect(keys.size).toBe(new Set(labEvents.map((e) => keyOf(e.auditID ?? '', e.stage ?? ''))).size);
@@ -158,7 +162,7 @@ describe('audit serve', () => {
     }
     expect(killed).toBe(true);
     await stop(r);
-    const db = openSqliteStore(store);
+    const db = await openSqliteStore(store);
     const keys = await db.keys();
     await db.close();
     const lost = [...acked].filter((k) => !keys.has(k));
@@ -190,7 +194,7 @@ describe('audit serve', () => {
     } finally {
       await stop(r);
     }
-    const db = openSqliteStore(store);
+    const db = await openSqliteStore(store);
     const keys = await db.keys();
     await db.close();
     expect([...keys].sort()).toEqual([...new Set([...a, ...b, ...c].map((e) => keyOf(e.auditID ?? '', e.stage ?? '')))].sort());

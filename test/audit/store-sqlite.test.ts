@@ -1,12 +1,14 @@
 /** The SQLite store: durability settings, retention by age and by size. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { detectEvents } from '../../src/audit/detect.js';
 import { readAuditEvents } from '../../src/audit/read.js';
 import type { AuditEvent } from '../../src/audit/read-types.js';
 import { openSqliteStore } from '../../src/audit/store-sqlite.js';
+import { eventBatch } from './serve-helpers.js';
 
 const LAB = new URL('../fixtures/audit/k8s-1.20-lab/dev-audit.log', import.meta.url).pathname;
 let dir: string;
@@ -22,8 +24,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('SQLite store', () => {
   it('the database is in WAL mode (synchronous=FULL is per connection: set in openSqliteStore)', async () => {
     const path = join(dir, 'mode.db');
-    const store = openSqliteStore(path);
-    await store.write(events.slice(0, 10), () => []);
+    const store = await openSqliteStore(path);
+    await store.write(eventBatch(events.slice(0, 10)));
     const db = new Database(path, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
@@ -31,19 +33,22 @@ describe('SQLite store', () => {
   });
 
   it('group commit: concurrent batches answered with their own counts; a batch that fails fails alone', async () => {
-    const store = openSqliteStore(join(dir, 'group.db'));
+    const path = join(dir, 'group.db');
+    const store = await openSqliteStore(path);
+    // a real failure for one event of one batch: the database refuses it
+    const ddl = new Database(path);
+    ddl.exec("CREATE TRIGGER refuse BEFORE INSERT ON audit_events WHEN NEW.audit_id = 'group-150' BEGIN SELECT RAISE(ABORT, 'refused by trigger'); END");
+    ddl.close();
     const fresh = events.slice(0, 300).map((e, i) => ({ ...e, auditID: `group-${i}` }));
-    const ok = (b: AuditEvent[]) => store.write(b, () => []);
+    const ok = (b: AuditEvent[]) => store.write(eventBatch(b));
     const failing = store
-      .write(fresh.slice(100, 200), () => {
-        throw new Error('detector failed');
-      })
+      .write(eventBatch(fresh.slice(100, 200)))
       .then(
         () => 'written',
         (e: Error) => e.message,
       );
     const [first, third, repeat] = await Promise.all([ok(fresh.slice(0, 100)), ok(fresh.slice(200, 300)), ok(fresh.slice(0, 50))]);
-    expect(await failing).toBe('detector failed');
+    expect(await failing).toBe('refused by trigger');
     expect([first, third, repeat]).toEqual([
       { inserted: 100, duplicates: 0, alerts: 0 },
       { inserted: 100, duplicates: 0, alerts: 0 },
@@ -55,9 +60,51 @@ describe('SQLite store', () => {
     await store.close();
   });
 
+  it('dedupes a retried batch by (auditID, stage); two requests that share an auditID at different times are both kept', async () => {
+    const store = await openSqliteStore(join(dir, 'dedupe.db'));
+    const first = { ...(events[0] as AuditEvent), auditID: 'client-chosen-id' };
+    const later = { ...first, requestReceivedTimestamp: '2026-11-28T14:00:00.000000Z', stageTimestamp: '2026-11-28T14:00:00.001000Z' };
+    expect(await store.write(eventBatch([first]))).toEqual({ inserted: 1, duplicates: 0, alerts: 0 });
+    expect(await store.write(eventBatch([first]))).toEqual({ inserted: 0, duplicates: 1, alerts: 0 });
+    expect(await store.write(eventBatch([later, first]))).toEqual({ inserted: 1, duplicates: 1, alerts: 0 });
+    expect((await store.events({})).map((e) => e.time)).toEqual([first.requestReceivedTimestamp, later.requestReceivedTimestamp]);
+    await store.close();
+  });
+
+  it('detection runs in the writer thread with the options the store was opened with', async () => {
+    const suspicious = new Set((await detectEvents(events)).alerts.map((a) => a.user).filter((u) => u.startsWith('oidc:')));
+    const trustedUsers = [...suspicious];
+    expect(trustedUsers.length).toBeGreaterThan(0);
+    const store = await openSqliteStore(join(dir, 'trusted.db'), { trustedUsers });
+    let alerts = 0;
+    for (let i = 0; i < events.length; i += 200) alerts += (await store.write(eventBatch(events.slice(i, i + 200)))).alerts;
+    const offline = await detectEvents(events, { trustedUsers });
+    expect(alerts).toBe(offline.alerts.length);
+    expect((await store.alerts({})).map((a) => `${a.rule} ${a.auditID}`)).toEqual(offline.alerts.map((a) => `${a.rule} ${a.auditID}`));
+    await store.close();
+  });
+
+  it('the WAL does not grow with the load: it restarts from its beginning every 16 MiB of events written', async () => {
+    const path = join(dir, 'wal.db');
+    const store = await openSqliteStore(path);
+    // 90 MiB of events in batches of 100, from 8 clients that each send the next batch when the last is
+    // acknowledged (as audit serve's callers do): the writer commits group after group without a pause
+    const batch = (n: number) => eventBatch(events.slice(0, 100).map((e, i) => ({ ...e, auditID: `wal-${n}-${i}` })));
+    const batches = Array.from({ length: Math.ceil((90 * 1024 * 1024) / batch(0).body.length) }, (_, n) => batch(n));
+    let next = 0;
+    const client = async () => {
+      for (let b = batches[next++]; b; b = batches[next++]) await store.write(b);
+    };
+    await Promise.all(Array.from({ length: 8 }, client));
+    expect((await store.keys()).size).toBe(batches.length * 100);
+    // the file's high-water mark: without restarts it would hold every event written (~130 MB here)
+    expect(statSync(`${path}-wal`).size).toBeLessThan(64 * 1024 * 1024);
+    await store.close();
+  }, 120_000);
+
   it('retention by age and by size removes the oldest events first', async () => {
-    const store = openSqliteStore(join(dir, 'retention.db'));
-    for (let i = 0; i < events.length; i += 200) await store.write(events.slice(i, i + 200), () => []);
+    const store = await openSqliteStore(join(dir, 'retention.db'));
+    for (let i = 0; i < events.length; i += 200) await store.write(eventBatch(events.slice(i, i + 200)));
     const all = (await store.keys()).size;
     expect(await store.prune({ maxAgeDays: 30 }, Date.parse('2026-12-01T00:00:00Z'))).toBe(0);
     // the log is ~4.7 MB of JSON; keep 1 MiB

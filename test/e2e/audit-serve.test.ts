@@ -90,7 +90,7 @@ describe('audit serve behind a real kube-apiserver', () => {
     const expected = await fileKeys();
     let missing: string[] = [];
     for (let i = 0; i < 60; i++) {
-      const db = openSqliteStore(store);
+      const db = await openSqliteStore(store);
       const stored = await db.keys();
       await db.close();
       missing = [...expected].filter((k) => !stored.has(k));
@@ -99,7 +99,7 @@ describe('audit serve behind a real kube-apiserver', () => {
     }
     expect(expected.size).toBeGreaterThan(50);
     expect(missing).toEqual([]);
-    const db = openSqliteStore(store);
+    const db = await openSqliteStore(store);
     const rules = new Set((await db.alerts({})).map((a) => a.rule));
     await db.close();
     expect(rules).toContain('audit/cluster-admin-binding');
