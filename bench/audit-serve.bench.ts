@@ -1,17 +1,22 @@
 /**
  * `audit serve` under load: the real CLI in a child process, first with SQLite (WAL, synchronous=FULL;
  * the target), then with a real PostgreSQL server started here (figures only, when the Debian package
- * `postgresql` is installed). This process posts EventList batches of 100 events from the k8s-1.20-lab
- * log (auditIDs made unique per batch) over HTTPS with a client certificate on loopback, 8 batches in
- * flight on keep-alive connections, retrying 429/503 like the API server. Bodies are built by
- * concatenating each lab event's JSON (serialised once) around its new auditID, so the generator costs
- * little next to the server (its CPU per event is printed). Reports sustained events/s, p50/p99
- * acknowledgement latency, the server's CPU per event and peak RSS, and verifies zero loss (every
- * acknowledged (auditID, stage) is in the store).
+ * `postgresql` is installed). This process posts EventList batches of 100 events of the k8s-1.20-lab log
+ * over HTTPS with a client certificate on loopback, each event with a new random auditID and the current
+ * time as the API server sends them. Bodies are the lab events' JSON (serialised and encoded once) with
+ * those values written in between, so the generator costs little next to the server (its CPU per event
+ * is printed). Two phases on the same server:
+ * - closed loop: 8 batches in flight on keep-alive connections, retrying 429/503 like the API server:
+ *   sustained events/s, p50/p99 acknowledgement latency, the server's CPU per event (and per thread),
+ *   peak RSS and the WAL's size at the end;
+ * - open loop: a batch every 20 ms (5,000 events/s) whatever the answers, as API servers send: p50/p99
+ *   latency from when each batch was due.
+ * Then zero loss is verified: every acknowledged (auditID, stage) is in the store.
  * Targets (SQLite): ≥ 20,000 events/s, p99 < 50 ms, zero loss.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { join } from 'node:path';
 import { readAuditEvents } from '../src/audit/read.js';
@@ -25,6 +30,10 @@ const TARGET_P99_MS = 50;
 const BATCH = 100;
 const IN_FLIGHT = 8;
 const SECONDS = Number(process.env.KUBEWARD_SERVE_BENCH_SECONDS ?? 20);
+/** The open-loop phase: more than one API server sends with the default webhook throttle (4,000 events/s). */
+const PACED_RATE = Number(process.env.KUBEWARD_SERVE_BENCH_PACED_RATE ?? 5000);
+const PACED_SECONDS = 10;
+const BATCH_EVERY_MS = (BATCH / PACED_RATE) * 1000;
 const REPO = new URL('..', import.meta.url).pathname;
 
 const dir = pkiDir('kubeward-serve-bench-');
@@ -34,24 +43,56 @@ const client = issueCert(ca, dir, 'client', { cn: 'kube-apiserver', usage: 'clie
 
 const lab: AuditEvent[] = [];
 for await (const e of readAuditEvents([new URL('../test/fixtures/audit/k8s-1.20-lab/dev-audit.log', import.meta.url).pathname])) lab.push(e);
-// Each lab event's JSON split around its auditID, so a batch is string concatenation.
-const MARK = 'kubeward-bench-audit-id';
+// Each lab event's JSON split around its auditID and timestamps, encoded once, so a batch is a
+// concatenation of bytes. As the API server sends them: every auditID a random UUID, the timestamps now.
+const MARK = { auditID: '\u0001id', requestReceivedTimestamp: '\u0001rrt', stageTimestamp: '\u0001st' };
 const templates = lab.map((e) => {
-  const [before, after] = JSON.stringify({ ...e, auditID: MARK }).split(MARK) as [string, string];
-  return { before, after, id: e.auditID ?? '', stage: e.stage ?? '' };
+  const text = JSON.stringify({ ...e, ...MARK });
+  const parts = text.split(/\\u0001(?:id|rrt|st)/);
+  const marks = [...text.matchAll(/\\u0001(id|rrt|st)/g)].map((m) => m[1] as 'id' | 'rrt' | 'st');
+  const encoded = parts.map((p) => Buffer.from(p));
+  return { parts: encoded, fixed: encoded.reduce((k, p) => k + p.length, 0), marks, stage: e.stage ?? '' };
 });
+const OPEN = Buffer.from('{"kind":"EventList","apiVersion":"audit.k8s.io/v1","metadata":{},"items":[');
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']}');
 let seq = 0;
-function nextBatch(): { body: string; keys: string[] } {
+/** A batch written straight into one buffer: the template parts copied, the UUIDs and times (fixed lengths) written between them. */
+function nextBatch(): { body: Buffer; keys: string[] } {
   const n = seq++;
-  const items: string[] = [];
+  const picked = Array.from({ length: BATCH }, (_, i) => templates[(n * BATCH + i) % templates.length] as (typeof templates)[number]);
+  const now = Date.now();
+  // the request was received a few ms before its stage; API server times carry microseconds
+  const values = { rrt: new Date(now - 3).toISOString().replace('Z', '000Z'), st: new Date(now).toISOString().replace('Z', '000Z'), id: '' };
+  let size = OPEN.length + CLOSE.length + BATCH - 1;
+  for (const t of picked) size += t.fixed + t.marks.reduce((k, m) => k + (m === 'id' ? 36 : values[m].length), 0);
+  const body = Buffer.allocUnsafe(size);
+  let at = OPEN.copy(body, 0);
   const keys: string[] = [];
-  for (let i = 0; i < BATCH; i++) {
-    const t = templates[(n * BATCH + i) % templates.length] as (typeof templates)[number];
-    const id = `${n}-${i}-${t.id}`;
-    items.push(t.before + id + t.after);
-    keys.push(`${id}\u0000${t.stage}`);
+  picked.forEach((t, i) => {
+    if (i > 0) at += COMMA.copy(body, at);
+    values.id = randomUUID();
+    t.parts.forEach((p, k) => {
+      at += p.copy(body, at);
+      const mark = t.marks[k];
+      if (mark) at += body.write(values[mark], at, 'latin1');
+    });
+    keys.push(`${values.id}\u0000${t.stage}`);
+  });
+  CLOSE.copy(body, at);
+  return { body, keys };
+}
+
+/** CPU ms of each thread of a process (/proc/PID/task/TID/stat utime + stime), with its name. */
+function threadCpuMs(pid: number): Map<string, { name: string; ms: number }> {
+  const out = new Map<string, { name: string; ms: number }>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const f = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    out.set(tid, { name: `${name}#${tid}`, ms: (Number(f[11]) + Number(f[12])) * 10 });
   }
-  return { body: `{"kind":"EventList","apiVersion":"audit.k8s.io/v1","metadata":{},"items":[${items.join(',')}]}`, keys };
+  return out;
 }
 
 interface Figures {
@@ -59,6 +100,7 @@ interface Figures {
   p50: number;
   p99: number;
   lost: number;
+  pacedP99: number;
 }
 
 async function load(label: string, storeSpec: string): Promise<Figures> {
@@ -73,9 +115,9 @@ async function load(label: string, storeSpec: string): Promise<Figures> {
     child.once('exit', () => reject(new Error(err)));
   });
   const agent = new Agent({ keepAlive: true, maxSockets: IN_FLIGHT, ca: readFileSync(ca.cert), cert: readFileSync(client.cert), key: readFileSync(client.key) });
-  const post = (body: string): Promise<number> =>
+  const post = (body: Buffer, via = agent): Promise<number> =>
     new Promise((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path: '/', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      const req = request({ host: '127.0.0.1', port, path: '/', method: 'POST', agent: via, headers: { 'content-type': 'application/json', 'content-length': body.length } }, (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
       });
@@ -88,6 +130,7 @@ async function load(label: string, storeSpec: string): Promise<Figures> {
     return (Number(f[11]) + Number(f[12])) * 10;
   };
   const cpuBefore = serverCpuMs();
+  const threadsBefore = threadCpuMs(child.pid ?? 0);
   const generatorCpu = process.cpuUsage();
   const acked = new Set<string>();
   const latencies: number[] = [];
@@ -115,7 +158,12 @@ async function load(label: string, storeSpec: string): Promise<Figures> {
   const seconds = (performance.now() - t0) / 1000;
   const rss = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1];
   const serverCpu = serverCpuMs() - cpuBefore;
+  const threads = threadCpuMs(child.pid ?? 0);
+  // the checkpointer keeps the WAL small while the load runs
+  const wal = storeSpec.startsWith('sqlite:') ? ` WAL ${(statSync(`${storeSpec.slice('sqlite:'.length)}-wal`).size / 1048576).toFixed(1)} MiB at the end;` : '';
   const { user, system } = process.cpuUsage(generatorCpu);
+  const closedLoopAcked = acked.size;
+  const paced = await pacedLoad(post, acked);
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
   agent.destroy();
@@ -126,10 +174,48 @@ async function load(label: string, storeSpec: string): Promise<Figures> {
 
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
-  const rate = acked.size / seconds;
-  process.stdout.write(`audit serve (${label}): ${acked.size} events acknowledged in ${seconds.toFixed(1)} s = ${Math.round(rate)} events/s (batches of ${BATCH}, ${IN_FLIGHT} in flight, ${retries} 429/503 retried)\n`);
-  process.stdout.write(`  ack latency p50 ${pct(50).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms; server CPU ${((serverCpu * 1000) / acked.size).toFixed(1)} µs/event (load generator ${((user + system) / acked.size).toFixed(1)} µs/event); server peak RSS ${rss ? Math.round(Number(rss) / 1024) : '?'} MiB; lost ${lost}\n`);
-  return { rate, p50: pct(50), p99: pct(99), lost };
+  const rate = closedLoopAcked / seconds;
+  process.stdout.write(`audit serve (${label}): ${closedLoopAcked} events acknowledged in ${seconds.toFixed(1)} s = ${Math.round(rate)} events/s (batches of ${BATCH}, ${IN_FLIGHT} in flight, ${retries} 429/503 retried)\n`);
+  process.stdout.write(`  ack latency p50 ${pct(50).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms; server CPU ${((serverCpu * 1000) / closedLoopAcked).toFixed(1)} µs/event (load generator ${((user + system) / closedLoopAcked).toFixed(1)} µs/event); server peak RSS ${rss ? Math.round(Number(rss) / 1024) : '?'} MiB;${wal} lost ${lost} (of ${acked.size} acknowledged in both phases)\n`);
+  process.stdout.write(`  paced at ${PACED_RATE} events/s for ${PACED_SECONDS} s (a batch every ${BATCH_EVERY_MS} ms, as many in flight as it takes): ack latency p50 ${paced.p50.toFixed(1)} ms, p99 ${paced.p99.toFixed(1)} ms, ${paced.retries} 429/503 retried\n`);
+  const busy = [...threads].map(([tid, t]) => ({ name: t.name, us: ((t.ms - (threadsBefore.get(tid)?.ms ?? 0)) * 1000) / closedLoopAcked })).filter((t) => t.us >= 1).sort((a, b) => b.us - a.us);
+  process.stdout.write(`  server threads, CPU µs/event: ${busy.map((t) => `${t.name} ${t.us.toFixed(1)}`).join(', ')}\n`);
+  return { rate, p50: pct(50), p99: pct(99), lost, pacedP99: paced.p99 };
+}
+
+/**
+ * Open loop: a batch every BATCH_EVERY_MS whatever the answers, as an API server's webhook backend sends
+ * (each batch in its own goroutine; by default at most 10 batches/s of 400 events, buffered.go /
+ * options/audit.go defaultBatchThrottleQPS, defaultBatchMaxSize). Latency counts from when the batch
+ * was due, so waiting for a connection or a retry counts.
+ */
+async function pacedLoad(post: (body: Buffer, via: Agent) => Promise<number>, acked: Set<string>): Promise<{ p50: number; p99: number; retries: number }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 64, ca: readFileSync(ca.cert), cert: readFileSync(client.cert), key: readFileSync(client.key) });
+  const latencies: number[] = [];
+  let retries = 0;
+  const sends: Promise<void>[] = [];
+  const t0 = performance.now();
+  for (let k = 0; k < (PACED_SECONDS * 1000) / BATCH_EVERY_MS; k++) {
+    const due = t0 + k * BATCH_EVERY_MS;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const b = nextBatch();
+    sends.push(
+      (async () => {
+        while ((await post(b.body, agent)) !== 200) {
+          retries++;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        latencies.push(performance.now() - due);
+        for (const key of b.keys) acked.add(key);
+      })(),
+    );
+  }
+  await Promise.all(sends);
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+  return { p50: pct(50), p99: pct(99), retries };
 }
 
 process.stdout.write(`load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}\n`);
