@@ -39,18 +39,8 @@ export interface EventFilter {
   limit?: number;
 }
 
-export interface StoredEvent {
-  auditID: string;
-  stage: string;
-  time: string;
-  user: string;
-  verb: string;
-  resource: string;
-  namespace: string;
-  name: string;
-  code: number | null;
-  event: AuditEvent;
-}
+/** A stored event: the indexed fields as scanEventList read them, and the event itself. */
+export type StoredEvent = Omit<ScannedEvent, 'start' | 'end' | 'timeMs'> & { event: AuditEvent };
 
 /** A stored event as both SQL stores read it back (snake_case `audit_id`); `E` is how the store keeps the event body (JSON text or JSONB). */
 export type SelectedRow<E> = Omit<StoredEvent, 'auditID' | 'event'> & { audit_id: string; event: E };
