@@ -1,8 +1,12 @@
 /**
  * PostgreSQL store (pg). Group commit: the batches waiting are one transaction: their events inserted by
- * multi-row INSERT ... ON CONFLICT DO NOTHING on the request key (store.ts REQUEST_KEY), RETURNING the rows that
- * were new; detection runs on those; their alerts are inserted; COMMIT (durable with the server's default
- * synchronous_commit=on) before the writes resolve.
+ * multi-row INSERT ... ON CONFLICT DO NOTHING on the request key (time_ms, audit_id, stage; store.ts),
+ * RETURNING the rows that were new; detection runs on those; their alerts are inserted; COMMIT (durable
+ * with the server's default synchronous_commit=on) before the writes resolve.
+ * Events and alerts are kept as JSON text, not jsonb: jsonb refuses the escape \u0000, which is valid
+ * JSON and can reach an audit event (a request body or name holding a NUL), so a batch holding one would
+ * fail on every retry of the API server until the API server gave it up: nothing the API server sent
+ * may be refused by the store.
  */
 import pg from 'pg';
 import type { Alert, DetectOptions } from './detect.js';
@@ -14,19 +18,30 @@ CREATE TABLE IF NOT EXISTS audit_events (
   id BIGSERIAL PRIMARY KEY,
   audit_id TEXT NOT NULL, stage TEXT NOT NULL, time TEXT NOT NULL, time_ms BIGINT NOT NULL,
   "user" TEXT NOT NULL, verb TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
-  code INTEGER, event JSONB NOT NULL
+  code INTEGER, event TEXT NOT NULL
 );
 DROP INDEX IF EXISTS audit_events_key;
 DROP INDEX IF EXISTS audit_events_time;
 CREATE UNIQUE INDEX IF NOT EXISTS audit_events_request ON audit_events (time_ms, audit_id, stage);
 CREATE TABLE IF NOT EXISTS audit_alerts (
   id BIGSERIAL PRIMARY KEY,
-  rule TEXT NOT NULL, severity TEXT NOT NULL, audit_id TEXT NOT NULL, time_ms BIGINT NOT NULL, alert JSONB NOT NULL
+  rule TEXT NOT NULL, severity TEXT NOT NULL, audit_id TEXT NOT NULL, time_ms BIGINT NOT NULL, alert TEXT NOT NULL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS audit_alerts_key ON audit_alerts (rule, audit_id);
+-- tables made by versions that kept jsonb
+ALTER TABLE audit_events ALTER COLUMN event TYPE text;
+ALTER TABLE audit_alerts ALTER COLUMN alert TYPE text;
 `;
 
-type Row = SelectedRow<AuditEvent>;
+type Row = SelectedRow<string>;
+
+/**
+ * An indexed column's value as PostgreSQL can hold it: its text type has no NUL character, so one (from a
+ * \u0000 escape in the event) becomes U+FFFD in the column; the event's own text keeps the escape.
+ */
+function column(v: string): string {
+  return v.includes('\u0000') ? v.replaceAll('\u0000', '\ufffd') : v;
+}
 
 /** Rows per multi-row INSERT: a statement takes at most 65,535 parameters, 11 per row. */
 const ROWS_PER_INSERT = 5000;
@@ -39,8 +54,7 @@ for (const v of valueRows) rowEnds.push((rowEnds.at(-1) ?? -1) + 1 + v.length);
 
 /**
  * INSERT ... VALUES with one row of parameters per event. Each parameter goes as its own text value (the
- * event's JSON as received, cast to jsonb by the server): no array literal to build and escape, as
- * unnest($1::jsonb[]) needed.
+ * event's JSON as received): no array literal to build and escape, as unnest($1::text[]) needed.
  */
 function insertEventsSql(rows: number): string {
   return `INSERT INTO audit_events (audit_id, stage, time, time_ms, "user", verb, resource, namespace, name, code, event) VALUES ${allValues.slice(0, rowEnds[rows - 1])} ON CONFLICT (time_ms, audit_id, stage) DO NOTHING RETURNING time_ms, audit_id, stage`;
@@ -77,7 +91,7 @@ export async function openPostgresStore(url: string, detectOptions?: DetectOptio
   return {
     // One writer: the batches that arrive while a transaction runs go together into the next one.
     write: groupCommit(async (writes) => {
-      // the event's text as sent, cast to jsonb by the server
+      // the event's text as sent
       const rows = writes.flatMap((w) => w.events.map((e) => ({ ...e, text: w.body.toString('utf8', e.start, e.end) })));
       const client = await pool.connect();
       try {
@@ -87,7 +101,7 @@ export async function openPostgresStore(url: string, detectOptions?: DetectOptio
           const chunk = rows.slice(i, i + ROWS_PER_INSERT);
           const res = await client.query<{ time_ms: string; audit_id: string; stage: string }>(
             insertEventsSql(chunk.length),
-            chunk.flatMap((r) => [r.auditID, r.stage, r.time, r.timeMs, r.user, r.verb, r.resource, r.namespace, r.name, r.code, r.text]),
+            chunk.flatMap((r) => [column(r.auditID), column(r.stage), column(r.time), r.timeMs, column(r.user), column(r.verb), column(r.resource), column(r.namespace), column(r.name), r.code, r.text]),
           );
           inserted.push(...res.rows);
         }
@@ -116,7 +130,7 @@ export async function openPostgresStore(url: string, detectOptions?: DetectOptio
         if (alerts.size > 0) {
           const list = [...alerts.values()];
           const stored = await client.query<{ rule: string; audit_id: string }>(
-            `INSERT INTO audit_alerts (rule, severity, audit_id, time_ms, alert) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::jsonb[]) ON CONFLICT (rule, audit_id) DO NOTHING RETURNING rule, audit_id`,
+            `INSERT INTO audit_alerts (rule, severity, audit_id, time_ms, alert) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[]) ON CONFLICT (rule, audit_id) DO NOTHING RETURNING rule, audit_id`,
             [list.map((x) => x.alert.rule), list.map((x) => x.alert.severity), list.map((x) => x.alert.auditID), list.map((x) => x.timeMs), list.map((x) => JSON.stringify(x.alert))],
           );
           for (const r of stored.rows) {
@@ -137,7 +151,7 @@ export async function openPostgresStore(url: string, detectOptions?: DetectOptio
       const params: unknown[] = [];
       const sql = `SELECT audit_id, stage, time, "user", verb, resource, namespace, name, code, event FROM audit_events ${filter(f, params)} ORDER BY time_ms, id${f.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(f.limit))}` : ''}`;
       const r = await pool.query<Row>(sql, params);
-      return r.rows.map((x): StoredEvent => ({ auditID: x.audit_id, stage: x.stage, time: x.time, user: x.user, verb: x.verb, resource: x.resource, namespace: x.namespace, name: x.name, code: x.code, event: x.event }));
+      return r.rows.map((x): StoredEvent => ({ auditID: x.audit_id, stage: x.stage, time: x.time, user: x.user, verb: x.verb, resource: x.resource, namespace: x.namespace, name: x.name, code: x.code, event: JSON.parse(x.event) as AuditEvent }));
     },
     async alerts(f) {
       const params: unknown[] = [];
@@ -154,8 +168,8 @@ export async function openPostgresStore(url: string, detectOptions?: DetectOptio
         params.push(untilMs(f));
         parts.push(`time_ms <= $${params.length}`);
       }
-      const r = await pool.query<{ alert: Alert }>(`SELECT alert FROM audit_alerts ${parts.length ? `WHERE ${parts.join(' AND ')}` : ''} ORDER BY time_ms, id`, params);
-      return r.rows.map((x) => x.alert).filter((a) => (f.user === undefined || a.user === f.user) && (f.verb === undefined || a.verb === f.verb));
+      const r = await pool.query<{ alert: string }>(`SELECT alert FROM audit_alerts ${parts.length ? `WHERE ${parts.join(' AND ')}` : ''} ORDER BY time_ms, id`, params);
+      return r.rows.map((x) => JSON.parse(x.alert) as Alert).filter((a) => (f.user === undefined || a.user === f.user) && (f.verb === undefined || a.verb === f.verb));
     },
     async keys() {
       const r = await pool.query<{ audit_id: string; stage: string }>('SELECT audit_id, stage FROM audit_events');

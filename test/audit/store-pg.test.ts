@@ -62,10 +62,29 @@ describe('PostgreSQL store', () => {
   it('a failed write rolls back the whole batch', async () => {
     const before = (await store.keys()).size;
     const fresh = events.slice(0, 3).map((e, i) => ({ ...e, auditID: `rollback-${i}` }));
-    // valid JSON that jsonb refuses: a real failure of the third insert
-    const nul = { ...(fresh[2] as AuditEvent), userAgent: 'a\u0000b' };
-    await expect(store.write(eventBatch([...fresh.slice(0, 2), nul]))).rejects.toThrow(/unicode|\\u0000/i);
+    // a real failure of the third insert: the server refuses it
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    await db.query("CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused by trigger'; END $$ LANGUAGE plpgsql");
+    await db.query("CREATE TRIGGER refuse BEFORE INSERT ON audit_events FOR EACH ROW WHEN (NEW.audit_id = 'rollback-2') EXECUTE FUNCTION refuse()");
+    try {
+      await expect(store.write(eventBatch(fresh))).rejects.toThrow('refused by trigger');
+    } finally {
+      await db.query('DROP TRIGGER refuse ON audit_events');
+      await db.end();
+    }
     expect((await store.keys()).size).toBe(before);
+  });
+
+  it('an event holding \\u0000 (valid JSON that jsonb would refuse) is stored and read back as sent', async () => {
+    const nul = { ...(events[0] as AuditEvent), auditID: 'nul-0', userAgent: 'curl\u0000evil', objectRef: { resource: 'secrets', namespace: 'default', name: 'a\u0000b' } };
+    const batch = eventBatch([nul]);
+    expect(batch.body.includes('\\u0000')).toBe(true);
+    expect(await store.write(batch)).toEqual({ inserted: 1, duplicates: 0, alerts: 0 });
+    const [stored] = (await store.events({ resource: 'secrets', namespace: 'default' })).filter((e) => e.auditID === 'nul-0');
+    // a text column holds no NUL: the indexed copy has U+FFFD, the event itself is as sent
+    expect(stored?.name).toBe('a\ufffdb');
+    expect(stored?.event).toEqual(nul);
   });
 
   it('retention by age removes old events', async () => {

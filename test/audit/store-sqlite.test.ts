@@ -71,6 +71,16 @@ describe('SQLite store', () => {
     await store.close();
   });
 
+  it('an event holding \\u0000 is stored and read back as sent', async () => {
+    const store = await openSqliteStore(join(dir, 'nul.db'));
+    const nul = { ...(events[0] as AuditEvent), auditID: 'nul-0', objectRef: { resource: 'secrets', namespace: 'default', name: 'a\u0000b' } };
+    expect(await store.write(eventBatch([nul]))).toEqual({ inserted: 1, duplicates: 0, alerts: 0 });
+    const [stored] = await store.events({ resource: 'secrets' });
+    expect(stored?.name).toBe('a\u0000b');
+    expect(stored?.event).toEqual(nul);
+    await store.close();
+  });
+
   it('detection runs in the writer thread with the options the store was opened with', async () => {
     const suspicious = new Set((await detectEvents(events)).alerts.map((a) => a.user).filter((u) => u.startsWith('oidc:')));
     const trustedUsers = [...suspicious];
