@@ -39,6 +39,12 @@ export interface DetectOptions {
   /** RFC 3339 bounds on the request time (inclusive) */
   since?: string;
   until?: string;
+  /**
+   * false: a rule may report a request again (default true: once per rule and request). The stores turn
+   * it off: their unique (rule, auditID) index keeps one alert per rule and request, and a group whose
+   * transaction failed must raise its alerts again when the API server retries it.
+   */
+  reportOnce?: boolean;
 }
 
 export interface Detector {
@@ -110,7 +116,7 @@ export function createDetector(opts: DetectOptions = {}): Detector {
         const m = rule.match(e, state, shared);
         if (!m) continue;
         const key = `${rule.id}\u0000${e.auditID ?? ''}`;
-        if (e.auditID) {
+        if (e.auditID && opts.reportOnce !== false) {
           if (reported.has(key)) continue;
           reported.add(key);
         }

@@ -94,7 +94,8 @@ const NEWLINE = 0x0a;
 
 /** The second step: the alerts a wanted event raises. */
 export function eventDetector(opts: DetectOptions | undefined): (body: Buffer, e: ScannedEvent) => Alert[] {
-  const detector = createDetector(opts);
+  // the store's (rule, auditID) index keeps one alert per rule and request, also across a failed and retried group
+  const detector = createDetector({ ...opts, reportOnce: false });
   return (body, e) => detector.process(JSON.parse(body.toString('utf8', e.start, e.end)) as AuditEvent);
 }
 

@@ -81,6 +81,26 @@ describe('SQLite store', () => {
     await store.close();
   });
 
+  it('a group whose transaction failed raises its alerts again when it is retried (rules without counters)', async () => {
+    // rules that judge each event alone; the burst rules count the failed attempt too (a documented limit)
+    const rules = ['audit/pod-exec', 'audit/secrets-read', 'audit/impersonation', 'audit/nodes-proxy', 'audit/anonymous-allowed'];
+    const path = join(dir, 'retry.db');
+    const store = await openSqliteStore(path, { rules });
+    const alerting = new Set((await detectEvents(events, { rules })).alerts.map((a) => a.auditID));
+    const batch = events.filter((e) => alerting.has(e.auditID ?? '')).slice(0, 50);
+    const expected = (await detectEvents(batch, { rules })).alerts.map((a) => `${a.rule} ${a.auditID}`);
+    expect(expected.length).toBeGreaterThan(0);
+    // the database refuses the batch's last event once (a real failure), then the batch is sent again
+    const ddl = new Database(path);
+    ddl.exec(`CREATE TABLE outage (x); INSERT INTO outage VALUES (1); CREATE TRIGGER refuse BEFORE INSERT ON audit_events WHEN NEW.audit_id = '${batch.at(-1)?.auditID ?? ''}' AND EXISTS (SELECT 1 FROM outage) BEGIN SELECT RAISE(ABORT, 'refused by trigger'); END`);
+    await expect(store.write(eventBatch(batch))).rejects.toThrow('refused by trigger');
+    ddl.exec('DELETE FROM outage');
+    ddl.close();
+    expect((await store.write(eventBatch(batch))).alerts).toBe(expected.length);
+    expect((await store.alerts({})).map((a) => `${a.rule} ${a.auditID}`)).toEqual(expected);
+    await store.close();
+  });
+
   it('detection runs in the writer thread with the options the store was opened with', async () => {
     const suspicious = new Set((await detectEvents(events)).alerts.map((a) => a.user).filter((u) => u.startsWith('oidc:')));
     const trustedUsers = [...suspicious];
