@@ -21,7 +21,7 @@ import { Agent, request } from 'node:https';
 import { join } from 'node:path';
 import { readAuditEvents } from '../src/audit/read.js';
 import type { AuditEvent } from '../src/audit/read-types.js';
-import { openStore } from '../src/audit/store.js';
+import { openQueries } from '../src/audit/store.js';
 import { createCa, issueCert, pkiDir, rmPki } from '../test/helpers/openssl-pki.js';
 import { startPostgres } from '../test/helpers/postgres.js';
 
@@ -167,7 +167,7 @@ async function load(label: string, storeSpec: string): Promise<Figures> {
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
   agent.destroy();
-  const db = await openStore(storeSpec);
+  const db = await openQueries(storeSpec);
   const keys = await db.keys();
   await db.close();
   const lost = [...acked].filter((k) => !keys.has(k)).length;

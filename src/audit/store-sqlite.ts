@@ -19,7 +19,7 @@ import type { Alert, DetectOptions } from './detect.js';
 import type { ScannedEvent } from './event-list.js';
 import type { AuditEvent } from './read-types.js';
 import { workerEntry } from './worker-entry.js';
-import { detectionPrefilter, groupCommit, keyOf, sinceMs, untilMs, type AuditStore, type EventBatch, type SelectedRow, type EventFilter, type Retention, type StoredEvent, type WriteResult } from './store.js';
+import { detectionPrefilter, groupCommit, keyOf, sinceMs, untilMs, type AuditQueries, type AuditStore, type EventBatch, type SelectedRow, type EventFilter, type Retention, type StoredEvent, type WriteResult } from './store.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS audit_events (
@@ -183,23 +183,10 @@ function writerClient(path: string, detect: DetectOptions | undefined) {
   return { ready, call, close, stopCheckpointer };
 }
 
-/** Resolves once the writer thread is ready to write (so audit serve listens only then). */
-export async function openSqliteStore(path: string, detect?: DetectOptions): Promise<AuditStore> {
-  const db = openSqliteDb(path);
-  const writer = writerClient(path, detect);
-  try {
-    await writer.ready;
-  } catch (e) {
-    db.close();
-    await writer.stopCheckpointer();
-    throw e;
-  }
-  const wanted = detectionPrefilter(detect);
-  // two groups at the writer: it starts the next one as soon as a COMMIT ends
-  const writeGroup = groupCommit((writes) => writer.call<WriteResult[]>({ op: 'write', bodies: writes.map((w) => w.body), columns: flatten(writes, wanted) }), 2);
+/** The reads of `audit query` (and of a store) on a connection. */
+function sqliteQueries(db: Database.Database): Omit<AuditQueries, 'close'> {
   const toStored = (r: Row): StoredEvent => ({ auditID: r.audit_id, stage: r.stage, time: r.time, user: r.user, verb: r.verb, resource: r.resource, namespace: r.namespace, name: r.name, code: r.code, event: JSON.parse(r.event) as AuditEvent });
   return {
-    write: writeGroup,
     events(f) {
       const w = where(f, 'e.');
       const rule = f.rule === undefined ? '' : `${w.sql ? ' AND' : 'WHERE'} (e.time_ms, e.audit_id) IN (SELECT time_ms, audit_id FROM audit_alerts WHERE rule = ?)`;
@@ -231,6 +218,48 @@ export async function openSqliteStore(path: string, detect?: DetectOptions): Pro
       for (const r of db.prepare('SELECT audit_id, stage FROM audit_events').iterate() as IterableIterator<{ audit_id: string; stage: string }>) out.add(keyOf(r.audit_id, r.stage));
       return Promise.resolve(out);
     },
+  };
+}
+
+/**
+ * Reads only, for `audit query`: a read-only connection, no writer or checkpointer thread, no schema
+ * change, so a user who may only read the database file can query it.
+ */
+export function openSqliteQueries(path: string): AuditQueries {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    // a file that is no SQLite database, or no store of audit serve, fails here rather than at the first query
+    db.prepare('SELECT 1 FROM audit_events, audit_alerts LIMIT 0').all();
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+  return {
+    ...sqliteQueries(db),
+    close() {
+      db.close();
+      return Promise.resolve();
+    },
+  };
+}
+
+/** Resolves once the writer thread is ready to write (so audit serve listens only then). */
+export async function openSqliteStore(path: string, detect?: DetectOptions): Promise<AuditStore> {
+  const db = openSqliteDb(path);
+  const writer = writerClient(path, detect);
+  try {
+    await writer.ready;
+  } catch (e) {
+    db.close();
+    await writer.stopCheckpointer();
+    throw e;
+  }
+  const wanted = detectionPrefilter(detect);
+  // two groups at the writer: it starts the next one as soon as a COMMIT ends
+  const writeGroup = groupCommit((writes) => writer.call<WriteResult[]>({ op: 'write', bodies: writes.map((w) => w.body), columns: flatten(writes, wanted) }), 2);
+  return {
+    ...sqliteQueries(db),
+    write: writeGroup,
     prune: (retention, now = Date.now()) => writer.call<number>({ op: 'prune', retention, now }),
     async close() {
       await writer.close();

@@ -50,6 +50,9 @@ export interface Retention {
   maxMb?: number;
 }
 
+/** What `audit query` reads. */
+export type AuditQueries = Pick<AuditStore, 'events' | 'alerts' | 'keys' | 'close'>;
+
 export interface AuditStore {
   /** Resolves once the batch's new events, and the alerts detection raised on them, are committed. */
   write(batch: EventBatch): Promise<WriteResult>;
@@ -161,6 +164,13 @@ export async function openStore(spec: string, detect?: DetectOptions): Promise<A
   }
   const { openSqliteStore } = await import('./store-sqlite.js');
   return openSqliteStore(spec.replace(/^sqlite:/, ''), detect);
+}
+
+/** The reads alone: for SQLite a read-only connection without the store's threads. */
+export async function openQueries(spec: string): Promise<AuditQueries> {
+  if (/^postgres(ql)?:\/\//.test(spec)) return openStore(spec);
+  const { openSqliteQueries } = await import('./store-sqlite.js');
+  return openSqliteQueries(spec.replace(/^sqlite:/, ''));
 }
 
 export function sinceMs(f: EventFilter): number | undefined {

@@ -189,8 +189,13 @@ function registerQuery(program: Command, audit: Command): void {
           const { existsSync } = await import('node:fs');
           if (!existsSync(spec.replace(/^sqlite:/, ''))) throw new InputError(`--store ${spec}: no such database`);
         }
-        const { openStore } = await import('../audit/store.js');
-        const store = await openStore(spec);
+        const { openQueries } = await import('../audit/store.js');
+        let store;
+        try {
+          store = await openQueries(spec);
+        } catch (e) {
+          throw new InputError(`--store ${spec.replace(/:\/\/[^@/]*@/, '://***@')}: ${(e as Error).message}`);
+        }
         try {
           if (o.alerts) {
             const alerts = await store.alerts(clean);

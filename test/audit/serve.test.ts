@@ -5,14 +5,14 @@
  * restarted, and every acknowledged (auditID, stage) found in the store.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectEvents } from '../../src/audit/detect.js';
 import { readAuditEvents } from '../../src/audit/read.js';
 import type { AuditEvent } from '../../src/audit/read-types.js';
-import { openSqliteStore } from '../../src/audit/store-sqlite.js';
+import { openSqliteQueries } from '../../src/audit/store-sqlite.js';
 import { keyOf } from '../../src/audit/store.js';
 import { REPO, runCli } from '../helpers/cli.js';
 import { createCa, issueCert, pkiDir, rmPki, type CertFiles } from '../helpers/openssl-pki.js';
@@ -104,7 +104,7 @@ describe('audit serve', () => {
     }
     // SIGTERM: the server closes its store (writer and checkpointer threads) and exits 0
     expect(r.child.exitCode).toBe(0);
-    const db = await openSqliteStore(store);
+    const db = openSqliteQueries(store);
     const keys = await db.keys();
     await db.close();
     expect(keys.size).toBe(new Set(labEvents.map((e) => keyOf(e.auditID ?? '', e.stage ?? ''))).size);
@@ -162,7 +162,7 @@ describe('audit serve', () => {
     }
     expect(killed).toBe(true);
     await stop(r);
-    const db = await openSqliteStore(store);
+    const db = openSqliteQueries(store);
     const keys = await db.keys();
     await db.close();
     const lost = [...acked].filter((k) => !keys.has(k));
@@ -194,7 +194,7 @@ describe('audit serve', () => {
     } finally {
       await stop(r);
     }
-    const db = await openSqliteStore(store);
+    const db = openSqliteQueries(store);
     const keys = await db.keys();
     await db.close();
     expect([...keys].sort()).toEqual([...new Set([...a, ...b, ...c].map((e) => keyOf(e.auditID ?? '', e.stage ?? '')))].sort());
@@ -221,5 +221,24 @@ describe('audit serve', () => {
     const missing = await runCli(['audit', 'serve', '--listen', '127.0.0.1:1', '--tls-cert', '/nonexistent.pem', '--tls-key', server.key, '--client-ca', ca.cert]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('/nonexistent.pem');
+  });
+
+  it('audit query on a file that is no store: one line naming it, exit 2, the file untouched', async () => {
+    const garbage = join(dir, 'garbage.db');
+    writeFileSync(garbage, 'not a database');
+    const other = join(dir, 'other.db');
+    const db = new Database(other);
+    db.exec('CREATE TABLE t (x)');
+    db.close();
+    for (const [file, why] of [
+      [garbage, 'file is not a database'],
+      [other, 'no such table: audit_events'],
+      [join(dir, 'absent.db'), 'no such database'],
+    ] as const) {
+      const r = await runCli(['audit', 'query', '--store', `sqlite:${file}`]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim()).toBe(`kubeward: --store sqlite:${file}: ${why}`);
+    }
+    expect(readFileSync(garbage, 'utf8')).toBe('not a database');
   });
 });

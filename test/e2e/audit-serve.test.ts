@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderAuditPolicy } from '../../src/audit/policy.js';
 import { readAuditEvents } from '../../src/audit/read.js';
 import { keyOf } from '../../src/audit/store.js';
-import { openSqliteStore } from '../../src/audit/store-sqlite.js';
+import { openSqliteQueries } from '../../src/audit/store-sqlite.js';
 import { REPO } from '../helpers/cli.js';
 import { createCa, issueCert, pkiDir, rmPki } from '../helpers/openssl-pki.js';
 import { startCluster, type Cluster } from './harness.js';
@@ -90,7 +90,7 @@ describe('audit serve behind a real kube-apiserver', () => {
     const expected = await fileKeys();
     let missing: string[] = [];
     for (let i = 0; i < 60; i++) {
-      const db = await openSqliteStore(store);
+      const db = openSqliteQueries(store);
       const stored = await db.keys();
       await db.close();
       missing = [...expected].filter((k) => !stored.has(k));
@@ -99,7 +99,7 @@ describe('audit serve behind a real kube-apiserver', () => {
     }
     expect(expected.size).toBeGreaterThan(50);
     expect(missing).toEqual([]);
-    const db = await openSqliteStore(store);
+    const db = openSqliteQueries(store);
     const rules = new Set((await db.alerts({})).map((a) => a.rule));
     await db.close();
     expect(rules).toContain('audit/cluster-admin-binding');
