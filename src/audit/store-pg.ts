@@ -28,9 +28,15 @@ CREATE TABLE IF NOT EXISTS audit_alerts (
   rule TEXT NOT NULL, severity TEXT NOT NULL, audit_id TEXT NOT NULL, time_ms BIGINT NOT NULL, alert TEXT NOT NULL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS audit_alerts_key ON audit_alerts (rule, audit_id);
--- tables made by versions that kept jsonb
-ALTER TABLE audit_events ALTER COLUMN event TYPE text;
-ALTER TABLE audit_alerts ALTER COLUMN alert TYPE text;
+-- tables made by versions that kept jsonb (checked first: ALTER TABLE locks the table even when nothing changes)
+DO $$ BEGIN
+  IF (SELECT data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'audit_events' AND column_name = 'event') = 'jsonb' THEN
+    ALTER TABLE audit_events ALTER COLUMN event TYPE text;
+  END IF;
+  IF (SELECT data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'audit_alerts' AND column_name = 'alert') = 'jsonb' THEN
+    ALTER TABLE audit_alerts ALTER COLUMN alert TYPE text;
+  END IF;
+END $$;
 `;
 
 type Row = SelectedRow<string>;
