@@ -96,6 +96,30 @@ describe('PostgreSQL store', () => {
   });
 });
 
+describe('PostgreSQL store made by an earlier version (events and alerts as jsonb)', () => {
+  it('is migrated to text on open, its events still read, new ones written', async () => {
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query('CREATE DATABASE legacy');
+    await admin.end();
+    const legacyUrl = url.replace(/\/[^/?]*(\?|$)/, '/legacy$1');
+    const db = new pg.Client({ connectionString: legacyUrl });
+    await db.connect();
+    await db.query(`CREATE TABLE audit_events (id BIGSERIAL PRIMARY KEY, audit_id TEXT NOT NULL, stage TEXT NOT NULL, time TEXT NOT NULL, time_ms BIGINT NOT NULL, "user" TEXT NOT NULL, verb TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL, code INTEGER, event JSONB NOT NULL);
+      CREATE UNIQUE INDEX audit_events_key ON audit_events (audit_id, stage);
+      CREATE TABLE audit_alerts (id BIGSERIAL PRIMARY KEY, rule TEXT NOT NULL, severity TEXT NOT NULL, audit_id TEXT NOT NULL, time_ms BIGINT NOT NULL, alert JSONB NOT NULL);
+      CREATE UNIQUE INDEX audit_alerts_key ON audit_alerts (rule, audit_id);
+      INSERT INTO audit_events (audit_id, stage, time, time_ms, "user", verb, resource, namespace, name, code, event) VALUES ('old', 'ResponseComplete', '', 0, '', 'get', '', '', '', 200, '{"verb": "get", "auditID": "old"}')`);
+    const store = await openStore(legacyUrl);
+    expect(await store.write(eventBatch(events.slice(0, 10)))).toEqual({ inserted: 10, duplicates: 0, alerts: 0 });
+    expect((await store.events({})).find((e) => e.auditID === 'old')?.event).toEqual({ verb: 'get', auditID: 'old' });
+    await store.close();
+    const types = await db.query<{ data_type: string }>("SELECT data_type FROM information_schema.columns WHERE table_name IN ('audit_events', 'audit_alerts') AND column_name IN ('event', 'alert')");
+    expect(types.rows.map((r) => r.data_type)).toEqual(['text', 'text']);
+    await db.end();
+  });
+});
+
 describe('audit serve on PostgreSQL', () => {
   let pki: string;
   let ca: CertFiles;
