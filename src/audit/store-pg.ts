@@ -39,8 +39,6 @@ DO $$ BEGIN
 END $$;
 `;
 
-type Row = SelectedRow<string>;
-
 /**
  * An indexed column's value as PostgreSQL can hold it: its text type has no NUL character, so one (from a
  * \u0000 escape in the event) becomes U+FFFD in the column; the event's own text keeps the escape.
@@ -156,7 +154,7 @@ export async function openPostgresStore(url: string, detectOptions?: DetectOptio
     async events(f) {
       const params: unknown[] = [];
       const sql = `SELECT audit_id, stage, time, "user", verb, resource, namespace, name, code, event FROM audit_events ${filter(f, params)} ORDER BY time_ms, id${f.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(f.limit))}` : ''}`;
-      const r = await pool.query<Row>(sql, params);
+      const r = await pool.query<SelectedRow>(sql, params);
       return r.rows.map((x): StoredEvent => ({ auditID: x.audit_id, stage: x.stage, time: x.time, user: x.user, verb: x.verb, resource: x.resource, namespace: x.namespace, name: x.name, code: x.code, event: JSON.parse(x.event) as AuditEvent }));
     },
     async alerts(f) {

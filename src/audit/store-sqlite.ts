@@ -40,9 +40,6 @@ CREATE UNIQUE INDEX IF NOT EXISTS audit_alerts_key ON audit_alerts (rule, audit_
 CREATE INDEX IF NOT EXISTS audit_alerts_time ON audit_alerts (time_ms);
 `;
 
-/** `event` is the event's JSON text in SQLite. */
-type Row = SelectedRow<string>;
-
 function where(f: EventFilter, prefix = ''): { sql: string; params: (string | number)[] } {
   const parts: string[] = [];
   const params: (string | number)[] = [];
@@ -185,13 +182,13 @@ function writerClient(path: string, detect: DetectOptions | undefined) {
 
 /** The reads of `audit query` (and of a store) on a connection. */
 function sqliteQueries(db: Database.Database): Omit<AuditQueries, 'close'> {
-  const toStored = (r: Row): StoredEvent => ({ auditID: r.audit_id, stage: r.stage, time: r.time, user: r.user, verb: r.verb, resource: r.resource, namespace: r.namespace, name: r.name, code: r.code, event: JSON.parse(r.event) as AuditEvent });
+  const toStored = (r: SelectedRow): StoredEvent => ({ auditID: r.audit_id, stage: r.stage, time: r.time, user: r.user, verb: r.verb, resource: r.resource, namespace: r.namespace, name: r.name, code: r.code, event: JSON.parse(r.event) as AuditEvent });
   return {
     events(f) {
       const w = where(f, 'e.');
       const rule = f.rule === undefined ? '' : `${w.sql ? ' AND' : 'WHERE'} (e.time_ms, e.audit_id) IN (SELECT time_ms, audit_id FROM audit_alerts WHERE rule = ?)`;
       const params = f.rule === undefined ? w.params : [...w.params, f.rule];
-      const rows = db.prepare(`SELECT e.* FROM audit_events e ${w.sql}${rule} ORDER BY e.time_ms, e.id LIMIT ?`).all(...params, f.limit ?? -1) as Row[];
+      const rows = db.prepare(`SELECT e.* FROM audit_events e ${w.sql}${rule} ORDER BY e.time_ms, e.id LIMIT ?`).all(...params, f.limit ?? -1) as SelectedRow[];
       return Promise.resolve(rows.map(toStored));
     },
     alerts(f) {

@@ -42,8 +42,8 @@ export interface EventFilter {
 /** A stored event: the indexed fields as scanEventList read them, and the event itself. */
 export type StoredEvent = Omit<ScannedEvent, 'start' | 'end' | 'timeMs'> & { event: AuditEvent };
 
-/** A stored event as both SQL stores read it back (snake_case `audit_id`); `E` is how the store keeps the event body (JSON text or JSONB). */
-export type SelectedRow<E> = Omit<StoredEvent, 'auditID' | 'event'> & { audit_id: string; event: E };
+/** A stored event as both SQL stores read it back (snake_case `audit_id`, the event's JSON text). */
+export type SelectedRow = Omit<StoredEvent, 'auditID' | 'event'> & { audit_id: string; event: string };
 
 export interface Retention {
   maxAgeDays?: number;
