@@ -5,8 +5,9 @@
  * pass over its bytes (event-list.ts scanEventList: validated as JSON, each event's place and indexed
  * fields found; the store keeps each event's bytes as sent) and written durably (store.write resolves
  * after the commit of the group transaction holding it) before the 200; the store runs detection on the
- * new events in the same transaction. When too many batches wait for the store, the answer is 429, when the store fails 503,
- * both with Retry-After, which the API server's webhook backend retries: nothing is dropped silently.
+ * new events in the same transaction. When too many batches wait for the store, the answer is 429, when
+ * the store fails 503, both with Retry-After, which the API server's webhook backend retries: nothing is
+ * dropped silently. A body that is not an EventList in valid UTF-8 JSON is 400, and nothing of it is stored.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';

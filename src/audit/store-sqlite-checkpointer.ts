@@ -12,7 +12,7 @@ const CHECKPOINT_MS = 50;
 
 if (!parentPort) throw new Error('store-sqlite-checkpointer runs as a worker thread');
 const port = parentPort;
-const db = openSqliteDb((workerData as Pick<WriterData, 'path'>).path);
+const db = openSqliteDb((workerData as WriterData).path);
 const timer = setInterval(() => {
   try {
     db.pragma('wal_checkpoint(PASSIVE)');

@@ -6,10 +6,10 @@
  * connection: a group's inserts, the detection on its new events (alerts commit with their events) and
  * its fsync run beside the event loop, which meanwhile reads, scans and prefilters the next batches (and
  * answers 429 when they pile up instead of stalling); each group is one message and one answer, and the
- * next group is already queued at the writer when a COMMIT ends. Checkpoints (copying
- * the WAL into the database file, and its fsync) run on a third thread (store-sqlite-checkpointer.ts) so
- * the writer never waits for them. Queries read through a second connection here (WAL readers never
- * wait for the writer).
+ * next group is already queued at the writer when a COMMIT ends. Checkpoints (copying the WAL into the
+ * database file, and its fsync) run on a third thread (store-sqlite-checkpointer.ts), so the writer
+ * waits for them only every WAL_RESTART_BYTES (store-sqlite-writer.ts). Queries read through a second
+ * connection here (WAL readers never wait for the writer); `audit query` opens a read-only one alone.
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
@@ -89,7 +89,7 @@ function flatten(writes: readonly EventBatch[], wanted: (body: Buffer, e: Scanne
 
 /**
  * What the writer thread is asked, one request at a time. `write` is a whole group in one transaction:
- * the events inserted (duplicates of a stored (auditID, stage) ignored), detection run on the new ones,
+ * the events inserted (duplicates of a stored request key ignored, store.ts), detection run on the new ones,
  * their alerts inserted, COMMIT (the fsync); it answers each batch's WriteResult.
  */
 export type WriterRequest = { op: 'write'; bodies: Uint8Array[]; columns: Column[] } | { op: 'prune'; retention: Retention; now: number } | { op: 'close' };
@@ -125,15 +125,16 @@ function startThread(name: 'store-sqlite-writer' | 'store-sqlite-checkpointer', 
   return new Worker(entry.code, { eval: entry.eval, execArgv: [], workerData: data });
 }
 
+/** What the writer (path and detection options) and the checkpointer (path only) start with. */
 export interface WriterData {
   path: string;
-  detect: DetectOptions | undefined;
+  detect?: DetectOptions;
 }
 
 /** Requests to the writer thread; it answers each in order, so replies are matched first in, first out. */
 function writerClient(path: string, detect: DetectOptions | undefined) {
   const worker = startThread('store-sqlite-writer', { path, detect });
-  const checkpointer = startThread('store-sqlite-checkpointer', { path, detect: undefined });
+  const checkpointer = startThread('store-sqlite-checkpointer', { path });
   checkpointer.unref();
   // Without the checkpointer nothing is lost: the writer's own checkpoints (every WAL_RESTART_BYTES) copy the WAL.
   checkpointer.on('error', () => undefined);
