@@ -1,14 +1,15 @@
 /**
- * SQLite store (better-sqlite3). Durability: WAL with synchronous=FULL, so every committed transaction
- * is fsynced to the WAL before `write` resolves; a kill -9 or power loss after the 200 cannot lose it.
- * (NORMAL would only fsync at checkpoints: a power loss could drop acknowledged batches.)
+ * SQLite store (better-sqlite3). Durability: WAL, and every committed transaction is fsynced in the WAL
+ * before `write` resolves, so a kill -9 or power loss after the 200 cannot lose it. Connections use
+ * synchronous=FULL, except the writer's, which syncs the WAL itself off its path (store-sqlite-writer.ts).
+ * (NORMAL alone would only fsync at checkpoints: a power loss could drop acknowledged batches.)
  * better-sqlite3 is synchronous, so writes go to a writer thread (store-sqlite-writer.ts) owning its own
  * connection: a group's inserts, the detection on its new events (alerts commit with their events) and
  * its fsync run beside the event loop, which meanwhile reads, scans and prefilters the next batches (and
  * answers 429 when they pile up instead of stalling); each group is one message and one answer, and the
  * next group is already queued at the writer when a COMMIT ends. Checkpoints (copying the WAL into the
  * database file, and its fsync) run on a third thread (store-sqlite-checkpointer.ts), so the writer
- * waits for them only every WAL_RESTART_BYTES (store-sqlite-writer.ts). Queries read through a second
+ * waits for them only every WAL_RESTART_BYTES. Queries read through a second
  * connection here (WAL readers never wait for the writer); `audit query` opens a read-only one alone.
  */
 import Database from 'better-sqlite3';

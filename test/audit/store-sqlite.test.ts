@@ -22,7 +22,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('SQLite store', () => {
-  it('the database is in WAL mode (synchronous=FULL is per connection: set in openSqliteStore)', async () => {
+  it('the database is in WAL mode (synchronous is per connection: set by each connection)', async () => {
     const path = join(dir, 'mode.db');
     const store = await openSqliteStore(path);
     await store.write(eventBatch(events.slice(0, 10)));
