@@ -2,15 +2,17 @@
  * The SQLite store's writer thread (started by openSqliteStore). It owns the connection that writes, so
  * a group's inserts and the detection on its new events run beside the server's event loop. It handles
  * one request at a time, in order, and answers each exactly once, in order, each only once the WAL
- * holding it is fsynced (below: the fsync runs on the thread pool while the next group is written). It leaves checkpoints (copying the WAL into the database file) to the checkpointer
- * thread (wal_autocheckpoint=0), so a COMMIT does not wait for them, with one exception: the WAL only
- * starts over from its beginning when a write transaction begins after a checkpoint has copied every
- * frame, which the checkpointer rarely sees while groups are committed back to back. So every
- * WAL_RESTART_BYTES of bodies written, the writer runs a RESTART checkpoint itself, between two
- * transactions: it waits for a checkpoint the checkpointer is running (busy_timeout), copies only what
- * that one has not (the last few groups), and the next transaction restarts the WAL. The WAL stays in
- * the tens of MiB instead of growing with the load (a PASSIVE one gives up when the checkpointer is
- * busy, so the WAL could reach several times WAL_RESTART_BYTES).
+ * holding it is fsynced (below: the fsync runs on the thread pool while the next group is written).
+ * It leaves checkpoints (copying the WAL into the database file) to the checkpointer thread
+ * (wal_autocheckpoint=0), so a COMMIT does not wait for them, with one exception: the WAL only starts
+ * over from its beginning when a write transaction begins after a checkpoint has copied every frame,
+ * which the checkpointer rarely sees while groups are committed back to back. So once WAL_RESTART_BYTES
+ * of bodies were written, the writer runs a PASSIVE checkpoint itself after each group: it copies only
+ * what the checkpointer has not yet (the last few groups), and once one has copied every frame the
+ * next transaction restarts the WAL. PASSIVE gives up at once when the checkpointer is running one
+ * (where RESTART would sleep in SQLite's busy handler, 1 to 100 ms at a time, stalling every batch in
+ * flight: p99 131-133 ms against 95-102 ms with PASSIVE in the bench); after 2 x WAL_RESTART_BYTES
+ * without success it runs a RESTART, which waits, so the WAL stays in the tens of MiB whatever happens.
  */
 import { closeSync, fdatasync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -70,8 +72,13 @@ function write(bodies: readonly Uint8Array[], c: readonly (string | number | nul
   }
   for (const b of bodies) writtenSinceCheckpoint += b.byteLength;
   if (writtenSinceCheckpoint >= WAL_RESTART_BYTES) {
-    writtenSinceCheckpoint = 0;
-    db.pragma('wal_checkpoint(RESTART)');
+    if (writtenSinceCheckpoint < 2 * WAL_RESTART_BYTES) {
+      const [r] = db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+      if (r?.busy === 0 && r.log === r.checkpointed) writtenSinceCheckpoint = 0;
+    } else {
+      writtenSinceCheckpoint = 0;
+      db.pragma('wal_checkpoint(RESTART)');
+    }
   }
   return results;
 }
@@ -80,23 +87,33 @@ function write(bodies: readonly Uint8Array[], c: readonly (string | number | nul
  * Replies owed, in request order, each with the number of transactions committed when its request was
  * handled: it is sent once an fdatasync of the WAL that began after that many commits has completed.
  */
+/**
+ * A group committed while a sync is under way gets its own sync at once, which writes its pages while the
+ * first one finishes (Linux's fdatasync also waits for pages another sync is writing), instead of
+ * waiting for the first to end before starting.
+ */
+const MAX_SYNCS_IN_FLIGHT = 3;
 const owed: { after: number; reply: WriterReply; close: boolean }[] = [];
 let committed = 0;
 let synced = 0;
-let syncing = false;
+/** what the syncs under way will cover (the commits counted when the last one began) */
+let syncing = 0;
+let syncsInFlight = 0;
 
 function syncWal() {
-  if (syncing || synced === committed) return;
-  syncing = true;
+  if (syncing === committed || syncsInFlight >= MAX_SYNCS_IN_FLIGHT) return;
   const upTo = committed;
+  syncing = upTo;
+  syncsInFlight++;
   fdatasync(walFd, (err) => {
-    syncing = false;
+    syncsInFlight--;
     // After a failed fsync the kernel may have dropped the pages it could not write (and a retry would
     // then succeed without them), so nothing written since the last good one can be called durable: the
     // thread fails, every write still owed is answered with an error (the server answers 503 and the API
     // server retries), and the store accepts nothing more.
     if (err) throw new Error(`fdatasync of the SQLite WAL ${walPath} failed: ${err.message}`);
-    synced = upTo;
+    // a sync that began later may end first: it also waited for the pages an earlier one was writing
+    synced = Math.max(synced, upTo);
     sendOwed();
     syncWal();
   });
