@@ -40,6 +40,20 @@ export interface ScannedEvent {
   name: string;
   /** responseStatus.code when it is a number */
   code: number | null;
+  /** what detection's field prefilter reads besides those (rules/rule.ts `fields`) */
+  facts: DetectionFacts;
+}
+
+/** Fields of an event that only detection reads, as property access on the parsed event gives them. */
+export interface DetectionFacts {
+  /** objectRef.apiGroup, objectRef.subresource, annotations["authorization.k8s.io/decision"] ('' when absent or not a string) */
+  apiGroup: string;
+  subresource: string;
+  decision: string;
+  /** impersonatedUser is there and not null */
+  impersonated: boolean;
+  /** user.groups (an array) holds "system:unauthenticated", or (a string) contains it, as `.includes` reads either */
+  unauthenticatedGroup: boolean;
 }
 
 const COLON = 0x3a;
@@ -78,24 +92,39 @@ const F_RESOURCE = 7;
 const F_NAMESPACE = 8;
 const F_NAME = 9;
 const F_CODE = 10;
-const FIELDS = 11;
+const F_API_GROUP = 11;
+const F_SUBRESOURCE = 12;
+const F_DECISION = 13;
+/** start >= 0 when impersonatedUser is there and not null */
+const F_IMPERSONATED = 14;
+/** start >= 0 when user.groups holds (or, a string, contains) system:unauthenticated */
+const F_UNAUTHENTICATED = 15;
+const FIELDS = 16;
 
 /*
- * What an open container is to the scan (its context); only the first four levels have one, everything
- * deeper is only validated. USER, OBJECT_REF and RESPONSE_STATUS are also the codes of the event keys
- * that open those objects.
+ * What an open container is to the scan (its context); only the first five levels have one, everything
+ * deeper is only validated. USER, OBJECT_REF, RESPONSE_STATUS, ANNOTATIONS and GROUPS are also the
+ * codes of the keys that open those containers.
  */
 const NONE = -1;
-const USER = 11;
-const OBJECT_REF = 12;
-const RESPONSE_STATUS = 13;
+const USER = 16;
+const OBJECT_REF = 17;
+const RESPONSE_STATUS = 18;
+const ANNOTATIONS = 19;
+/** user.groups when it is an array */
+const GROUPS = 20;
 /** the top-level object's "items" array (also the code of the key "items") */
-const ITEMS = 14;
-const TOP = 15;
+const ITEMS = 21;
+const TOP = 22;
 /** an element of items that is an object */
-const EVENT = 16;
+const EVENT = 23;
 /** before the top-level value */
-const ROOT = 17;
+const ROOT = 24;
+const MAX_CONTEXT_DEPTH = 5;
+/** What a string value is to the scan besides a field: an element of user.groups, or user.groups itself. */
+const GROUP_ELEMENT = 30;
+const GROUPS_TEXT = 31;
+const UNAUTHENTICATED = Buffer.from('system:unauthenticated');
 
 interface KeyName {
   text: string;
@@ -134,20 +163,30 @@ const KEYS: Partial<Record<number, ContextKeys>> = {
     ['user', USER],
     ['objectRef', OBJECT_REF],
     ['responseStatus', RESPONSE_STATUS],
+    ['annotations', ANNOTATIONS],
+    ['impersonatedUser', F_IMPERSONATED],
   ]),
-  [USER]: contextKeys([['username', F_USERNAME]]),
+  [USER]: contextKeys([
+    ['username', F_USERNAME],
+    ['groups', GROUPS],
+  ]),
   [OBJECT_REF]: contextKeys([
     ['resource', F_RESOURCE],
     ['namespace', F_NAMESPACE],
     ['name', F_NAME],
+    ['apiGroup', F_API_GROUP],
+    ['subresource', F_SUBRESOURCE],
   ]),
   [RESPONSE_STATUS]: contextKeys([['code', F_CODE]]),
+  [ANNOTATIONS]: contextKeys([['authorization.k8s.io/decision', F_DECISION]]),
 };
-/** The fields an event key's object holds: a new occurrence of the key forgets them (the last key wins). */
+/** The fields a key's container holds: a new occurrence of the key forgets them (the last key wins). */
 const SUB_FIELDS: Partial<Record<number, number[]>> = {
-  [USER]: [F_USERNAME],
-  [OBJECT_REF]: [F_RESOURCE, F_NAMESPACE, F_NAME],
+  [USER]: [F_USERNAME, F_UNAUTHENTICATED],
+  [OBJECT_REF]: [F_RESOURCE, F_NAMESPACE, F_NAME, F_API_GROUP, F_SUBRESOURCE],
   [RESPONSE_STATUS]: [F_CODE],
+  [ANNOTATIONS]: [F_DECISION],
+  [GROUPS]: [F_UNAUTHENTICATED],
 };
 
 /** Where the current event's fields sit in the body: the bytes between the quotes (or the number's bytes); start -1 when absent. */
@@ -181,7 +220,7 @@ export function scanEventList(body: Buffer): ScannedEvent[] | undefined {
   // Only an object can hold items: anything else is refused without reading further.
   if (body[i] !== OPEN_OBJECT) return undefined;
   let kinds = new Uint8Array(64); // kinds[d]: OPEN_OBJECT or OPEN_ARRAY, the container open at depth d
-  const contexts = new Int8Array(5); // contexts[d] for d <= 4; contexts[0] is outside every container
+  const contexts = new Int8Array(MAX_CONTEXT_DEPTH + 1); // contexts[d] for d <= MAX_CONTEXT_DEPTH; contexts[0] is outside every container
   contexts[0] = ROOT;
   const spans: FieldSpans = { start: new Int32Array(FIELDS), end: new Int32Array(FIELDS), escaped: new Uint8Array(FIELDS) };
   let depth = 0;
@@ -210,12 +249,18 @@ export function scanEventList(body: Buffer): ScannedEvent[] | undefined {
         }
       } else if (context === ITEMS) {
         if (c === OPEN_OBJECT) opens = EVENT;
+      } else if (context === GROUPS) {
+        if (c === QUOTE) target = GROUP_ELEMENT;
       } else if (key >= USER) {
         for (const f of SUB_FIELDS[key] ?? []) spans.start[f] = -1;
-        if (c === OPEN_OBJECT) opens = key;
+        if (key === GROUPS) {
+          if (c === OPEN_ARRAY) opens = GROUPS;
+          else if (c === QUOTE) target = GROUPS_TEXT;
+        } else if (c === OPEN_OBJECT) opens = key;
       } else if (key !== NONE) {
         target = key;
-        spans.start[key] = -1;
+        // any value but null: set here, as the value may be a container
+        spans.start[key] = key === F_IMPERSONATED && c !== 0x6e ? i : -1;
       }
     }
 
@@ -235,7 +280,9 @@ export function scanEventList(body: Buffer): ScannedEvent[] | undefined {
         i++;
         continue;
       }
-      if (target !== NONE && target !== F_CODE) {
+      if (target === GROUP_ELEMENT || target === GROUPS_TEXT) {
+        if (unauthenticatedGroup(cur, i + 1, j, target === GROUPS_TEXT)) spans.start[F_UNAUTHENTICATED] = i;
+      } else if (target !== NONE && target !== F_CODE && target !== F_IMPERSONATED) {
         spans.start[target] = i + 1;
         spans.end[target] = j;
         spans.escaped[target] = cur.escaped ? 1 : 0;
@@ -249,7 +296,7 @@ export function scanEventList(body: Buffer): ScannedEvent[] | undefined {
         kinds = grown;
       }
       kinds[depth] = c;
-      if (depth <= 4) contexts[depth] = opens;
+      if (depth <= MAX_CONTEXT_DEPTH) contexts[depth] = opens;
       context = opens;
       if (opens === EVENT) {
         eventStart = i;
@@ -296,7 +343,7 @@ export function scanEventList(body: Buffer): ScannedEvent[] | undefined {
         if (e) events?.push(e);
       }
       depth--;
-      context = depth <= 4 ? (contexts[depth] as number) : NONE;
+      context = depth <= MAX_CONTEXT_DEPTH ? (contexts[depth] as number) : NONE;
     }
   }
 }
@@ -408,6 +455,18 @@ function keyCode(cur: Cursor, a: number, b: number, context: number): number {
   return b - a === k.bytes.length && bytesAt(body, a, k.bytes) ? k.code : NONE;
 }
 
+/** Whether the string between a and b (inside its quotes) is "system:unauthenticated", or contains it when `contains`. */
+function unauthenticatedGroup(cur: Cursor, a: number, b: number, contains: boolean): boolean {
+  const { body } = cur;
+  if (cur.escaped) {
+    const text = JSON.parse(body.toString('utf8', a - 1, b + 1)) as string;
+    return contains ? text.includes('system:unauthenticated') : text === 'system:unauthenticated';
+  }
+  if (!contains) return b - a === UNAUTHENTICATED.length && bytesAt(body, a, UNAUTHENTICATED);
+  const at = body.indexOf(UNAUTHENTICATED, a);
+  return at >= 0 && at + UNAUTHENTICATED.length <= b;
+}
+
 function fieldText(body: Buffer, spans: FieldSpans, f: number): string {
   const a = spans.start[f] as number;
   if (a < 0) return '';
@@ -451,5 +510,12 @@ function scannedEvent(body: Buffer, spans: FieldSpans, start: number, end: numbe
     namespace: fieldText(body, spans, F_NAMESPACE),
     name: fieldText(body, spans, F_NAME),
     code: codeStart < 0 ? null : numberValue(body, codeStart, spans.end[F_CODE] as number),
+    facts: {
+      apiGroup: fieldText(body, spans, F_API_GROUP),
+      subresource: fieldText(body, spans, F_SUBRESOURCE),
+      decision: fieldText(body, spans, F_DECISION),
+      impersonated: (spans.start[F_IMPERSONATED] as number) >= 0,
+      unauthenticatedGroup: (spans.start[F_UNAUTHENTICATED] as number) >= 0,
+    },
   };
 }

@@ -56,7 +56,7 @@ function write(bodies: readonly Uint8Array[], c: readonly (string | number | nul
       const body = buffers[c[i] as number] as Buffer;
       const result = results[c[i] as number] as WriteResult;
       const text = (k: number) => c[i + k] as string;
-      const e: ScannedEvent = { start: c[i + 1] as number, end: c[i + 2] as number, auditID: text(3), stage: text(4), time: text(5), timeMs: c[i + 6] as number, user: text(7), verb: text(8), resource: text(9), namespace: text(10), name: text(11), code: c[i + 12] as number | null };
+      const e: Omit<ScannedEvent, 'facts'> = { start: c[i + 1] as number, end: c[i + 2] as number, auditID: text(3), stage: text(4), time: text(5), timeMs: c[i + 6] as number, user: text(7), verb: text(8), resource: text(9), namespace: text(10), name: text(11), code: c[i + 12] as number | null };
       if (insertEvent.run(e.auditID, e.stage, e.time, e.timeMs, e.user, e.verb, e.resource, e.namespace, e.name, e.code, body.subarray(e.start, e.end)).changes !== 1) {
         result.duplicates++;
         continue;

@@ -40,7 +40,7 @@ export interface EventFilter {
 }
 
 /** A stored event: the indexed fields as scanEventList read them, and the event itself. */
-export type StoredEvent = Omit<ScannedEvent, 'start' | 'end' | 'timeMs'> & { event: AuditEvent };
+export type StoredEvent = Omit<ScannedEvent, 'start' | 'end' | 'timeMs' | 'facts'> & { event: AuditEvent };
 
 /** A stored event as both SQL stores read it back (snake_case `audit_id`, the event's JSON text). */
 export type SelectedRow = Omit<StoredEvent, 'auditID' | 'event'> & { audit_id: string; event: string };
@@ -77,15 +77,21 @@ export interface EventBatch {
 
 /**
  * Detection as the stores run it, inside the transaction that inserts the events, on the events that
- * were new, in two steps that may run on different threads: `wanted`, the detector's prefilter on the
- * event's bytes (an event pretty-printed over several lines is always wanted: the prefilter reads one
- * line at a time), and `detect`, which parses a wanted event and runs the rules (about one event in six
- * of a real cluster's log is wanted).
+ * were new, in two steps that may run on different threads: `wanted`, the detector's prefilters, and
+ * `detect`, which parses a wanted event and runs the rules. An event is wanted when it passes some
+ * rule's `fields` (its condition on the fields scanEventList read: no byte is read again) and its text
+ * holds some rule's prefilter group (an event pretty-printed over several lines always passes that
+ * one: it reads one line at a time). On the lab log the fields leave 4% of the events to the text
+ * prefilter, which alone passed 18% (and cost 11 µs per event).
  */
 export function detectionPrefilter(opts: DetectOptions | undefined): (body: Buffer, e: ScannedEvent) => boolean {
-  const filter = lineFilter(rulesPrefilter(selectRules(opts?.rules)));
-  if (!filter) return () => true;
+  const rules = selectRules(opts?.rules);
+  const filter = lineFilter(rulesPrefilter(rules));
+  const conditions = rules.map((r) => r.fields);
+  const byFields = conditions.every((c) => c !== undefined) ? (e: ScannedEvent) => conditions.some((c) => c?.(e)) : () => true;
+  if (!filter) return (_body, e) => byFields(e);
   return (body, e) => {
+    if (!byFields(e)) return false;
     if (body.subarray(e.start, e.end).includes(NEWLINE)) return true;
     let wanted = false;
     filter.scan(body, e.start, e.end, (_b, _s, _e, w) => (wanted = w));
@@ -96,7 +102,7 @@ export function detectionPrefilter(opts: DetectOptions | undefined): (body: Buff
 const NEWLINE = 0x0a;
 
 /** The second step: the alerts a wanted event raises. */
-export function eventDetector(opts: DetectOptions | undefined): (body: Buffer, e: ScannedEvent) => Alert[] {
+export function eventDetector(opts: DetectOptions | undefined): (body: Buffer, e: Pick<ScannedEvent, 'start' | 'end'>) => Alert[] {
   // the store's (rule, auditID) index keeps one alert per rule and request, also across a failed and retried group
   const detector = createDetector({ ...opts, reportOnce: false });
   return (body, e) => detector.process(JSON.parse(body.toString('utf8', e.start, e.end)) as AuditEvent);

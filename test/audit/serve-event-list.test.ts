@@ -5,15 +5,12 @@
  * byte range parses to the item and its fields are what property access on the parsed item gives.
  */
 import { isUtf8 } from 'node:buffer';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { scanEventList, type ScannedEvent } from '../../src/audit/event-list.js';
+import { capturedAuditValues } from '../helpers/captured-audit.js';
 
 const LAB = new URL('../fixtures/audit/k8s-1.20-lab/dev-audit.log', import.meta.url).pathname;
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const FIXTURE_DIRS = [`${REPO}test/fixtures/audit`, `${REPO}../shared/fixtures/audit`].filter((d) => existsSync(d));
 
 type Fields = Omit<ScannedEvent, 'start' | 'end'>;
 type Json = Record<string, unknown>;
@@ -29,6 +26,7 @@ function expectedFields(e: unknown): Fields | undefined {
   const time = [o.requestReceivedTimestamp, o.timestamp, o.stageTimestamp].find((t): t is string => typeof t === 'string');
   const ms = Date.parse(time ?? '');
   const code = prop(o.responseStatus, 'code');
+  const groups = prop(o.user, 'groups');
   return {
     auditID: str(o.auditID),
     stage: str(o.stage),
@@ -40,6 +38,13 @@ function expectedFields(e: unknown): Fields | undefined {
     namespace: str(prop(o.objectRef, 'namespace')),
     name: str(prop(o.objectRef, 'name')),
     code: typeof code === 'number' ? code : null,
+    facts: {
+      apiGroup: str(prop(o.objectRef, 'apiGroup')),
+      subresource: str(prop(o.objectRef, 'subresource')),
+      decision: str(prop(o.annotations, 'authorization.k8s.io/decision')),
+      impersonated: o.impersonatedUser !== undefined && o.impersonatedUser !== null,
+      unauthenticatedGroup: (Array.isArray(groups) || typeof groups === 'string') && groups.includes('system:unauthenticated'),
+    },
   };
 }
 
@@ -99,39 +104,9 @@ function deepEqual(x: unknown, y: unknown): boolean {
 
 const body = (text: string) => Buffer.from(text, 'utf8');
 
-/** Every JSON value in the captured logs: each line that parses, and each whole file that parses (its elements or items when it has them). */
-function capturedEvents(): { file: string; lines: string[]; values: unknown[] }[] {
-  const files = FIXTURE_DIRS.flatMap((d) =>
-    readdirSync(d, { recursive: true, encoding: 'utf8' })
-      .filter((f) => /\.(log|json)$/.test(f))
-      .map((f) => join(d, f))
-      .sort(),
-  );
-  return files.map((file) => {
-    const text = readFileSync(file, 'utf8');
-    const lines = text.split('\n').filter((l) => {
-      try {
-        JSON.parse(l);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-    const values: unknown[] = lines.map((l) => JSON.parse(l) as unknown);
-    try {
-      const whole = JSON.parse(text) as unknown;
-      const items = prop(whole, 'items');
-      values.push(...((Array.isArray(whole) ? whole : Array.isArray(items) ? items : [whole]) as unknown[]));
-    } catch {
-      // a log of one event a line
-    }
-    return { file, lines, values };
-  });
-}
-
 describe('scanEventList agrees with JSON.parse', () => {
   it('on every captured log, as sent (each line as is), compact and indented, in batches of 100', () => {
-    const captured = capturedEvents();
+    const captured = capturedAuditValues();
     expect(captured.length).toBeGreaterThan(30);
     let events = 0;
     for (const { file, lines, values } of captured) {
@@ -168,6 +143,7 @@ describe('scanEventList agrees with JSON.parse', () => {
       namespace: '',
       name: '',
       code: 403,
+      facts: { apiGroup: 'networking.k8s.io', subresource: '', decision: 'forbid', impersonated: false, unauthenticatedGroup: false },
     });
   });
 
@@ -178,6 +154,13 @@ describe('scanEventList agrees with JSON.parse', () => {
       // escaped keys at each level, escaped values
       '{"it\\u0065ms":[{"v\\u0065rb":"g\\u0065t","\\u0075ser":{"userna\\u006de":"a\\"b\\\\c\\/d\\b\\f\\n\\r\\t"},"objectRe\\u0066":{"n\\u0061me":"x"},"responseStatus":{"\\u0063ode":201}}]}',
       '{"items":[{"verb":"get"}],"\\u0069tems":[{"verb":"list"}]}',
+      // what only detection reads: objectRef.apiGroup/subresource, the decision annotation, impersonatedUser, user.groups
+      '{"items":[{"verb":"create","objectRef":{"apiGroup":"rbac.authorization.k8s.io","subresource":"token","apiGroup":5},"annotations":{"authorization.k8s.io/decision":"allow","authorization.k8s.io/decision":"forbid"}}]}',
+      '{"items":[{"verb":"get","annotations":{"authorization.k8s.io\\/decision":"forbid"},"annotations":{"x":1}},{"verb":"get","annotations":{"authorization.k8s.io\\/decision":"forbi\\u0064"}}]}',
+      '{"items":[{"verb":"get","impersonatedUser":null},{"verb":"get","impersonatedUser":{"username":"a"}},{"verb":"get","impersonatedUser":false},{"verb":"get","impersonatedUser":{},"impersonatedUser":null},{"verb":"get","impersonatedUser":null,"impersonatedUser":0}]}',
+      '{"items":[{"verb":"get","user":{"groups":["system:authenticated","system:unauthenticated"]}},{"verb":"get","user":{"groups":["system:unauthenticated "]}},{"verb":"get","user":{"groups":"x system:unauthenticated y"}}]}',
+      '{"items":[{"verb":"get","user":{"groups":["system:unauthenticated"],"groups":[]}},{"verb":"get","user":{"groups":["system:unauthenticated"]},"user":{"username":"a"}},{"verb":"get","user":{"groups":[["system:unauthenticated"],{"a":"system:unauthenticated"}]}}]}',
+      '{"items":[{"verb":"get","user":{"groups":["system:un\\u0061uthenticated"]}},{"verb":"get","user":{"gr\\u006fups":"system:unauthenticate\\u0064"}},{"verb":"get","user":{"groups":null,"username":"system:unauthenticated"}}]}',
       '{"items\\u0000":[{"verb":"get"}],"items":[]}',
       '{"item":[{"verb":"get"}],"itemss":[],"Items":[],"items":[{"verb":"ok"}]}',
       // items twice: the last wins, whatever the first was

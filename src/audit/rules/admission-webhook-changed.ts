@@ -15,6 +15,7 @@ export default defineRule({
   needsLevel: 'Metadata',
   // apiGroup and the resource
   prefilter: [['admissionregistration.k8s.io', 'webhookconfigurations']],
+  fields: (e) => e.facts.apiGroup === 'admissionregistration.k8s.io' && (e.resource === 'mutatingwebhookconfigurations' || e.resource === 'validatingwebhookconfigurations'),
   initState: () => undefined,
   match(e) {
     const o = e.objectRef;

@@ -14,6 +14,8 @@ export default defineRule({
   needsLevel: 'Metadata',
   // the username or the group
   prefilter: [['system:anonymous'], ['system:unauthenticated']],
+  // (impersonatedUser ?? user): an impersonated request is judged on the impersonated user's fields
+  fields: (e) => e.facts.impersonated || e.user === 'system:anonymous' || e.facts.unauthenticatedGroup,
   initState: () => undefined,
   match(e) {
     const u = e.impersonatedUser ?? e.user;

@@ -1,4 +1,4 @@
-import { authorized, defineRule, list, rec, succeeded, text } from './rule.js';
+import { authorized, CHANGE_VERBS, defineRule, list, rec, succeeded, text } from './rule.js';
 
 /**
  * Falco's "Attach to cluster-admin Role" sees only the create of a ClusterRoleBinding; a RoleBinding to
@@ -15,11 +15,12 @@ export default defineRule({
   needsLevel: 'Request',
   // roleRef.name and objectRef.apiGroup
   prefilter: [['cluster-admin', 'rbac.authorization.k8s.io']],
+  fields: (e) => e.facts.apiGroup === 'rbac.authorization.k8s.io' && (e.resource === 'clusterrolebindings' || e.resource === 'rolebindings') && e.facts.subresource === '' && CHANGE_VERBS.has(e.verb),
   initState: () => undefined,
   match(e, _s, shared) {
     const o = e.objectRef;
     if (!o || o.apiGroup !== 'rbac.authorization.k8s.io' || (o.resource !== 'clusterrolebindings' && o.resource !== 'rolebindings') || o.subresource) return undefined;
-    if (e.verb !== 'create' && e.verb !== 'update' && e.verb !== 'patch') return undefined;
+    if (!CHANGE_VERBS.has(e.verb)) return undefined;
     const body = rec(e.requestObject);
     const roleRef = rec(body?.roleRef) ?? rec(rec(e.responseObject)?.roleRef);
     if (roleRef?.name !== 'cluster-admin') return undefined;

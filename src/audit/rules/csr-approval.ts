@@ -14,6 +14,7 @@ export default defineRule({
   needsLevel: 'Metadata',
   // resource and subresource
   prefilter: [['certificatesigningrequests', 'approval']],
+  fields: (e) => e.resource === 'certificatesigningrequests' && e.facts.subresource === 'approval',
   initState: () => undefined,
   match(e) {
     const o = e.objectRef;

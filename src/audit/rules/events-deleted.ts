@@ -17,6 +17,7 @@ export default defineRule({
   needsLevel: 'Metadata',
   // the resource, and "delete" in delete/deletecollection
   prefilter: [['events', 'delete']],
+  fields: (e) => e.resource === 'events' && e.facts.subresource === '' && (e.verb === 'delete' || e.verb === 'deletecollection'),
   initState: () => new BurstCounter(1, WINDOW_MS),
   match(e, counter) {
     const o = e.objectRef;

@@ -19,6 +19,8 @@ export default defineRule({
   needsLevel: 'Metadata',
   // HTTP 403 or the forbid decision
   prefilter: [[403], ['forbid']],
+  // authorizationDenied: the decision when logged, else the code
+  fields: (e) => e.facts.decision === 'forbid' || e.code === 403,
   initState: () => new BurstCounter(THRESHOLD, WINDOW_MS),
   match(e, counter) {
     if ((e.stage !== undefined && e.stage !== 'ResponseComplete') || !authorizationDenied(e) || isControlPlane(e)) return undefined;

@@ -11,6 +11,7 @@ export default defineRule({
   needsLevel: 'Metadata',
   // the impersonatedUser field
   prefilter: [['impersonatedUser']],
+  fields: (e) => e.facts.impersonated,
   initState: () => undefined,
   match(e) {
     const as = e.impersonatedUser;

@@ -11,6 +11,7 @@ export default defineRule({
   needsLevel: 'Metadata',
   // resource and subresource
   prefilter: [['nodes', 'proxy']],
+  fields: (e) => e.resource === 'nodes' && e.facts.subresource === 'proxy',
   initState: () => undefined,
   match(e) {
     const o = e.objectRef;

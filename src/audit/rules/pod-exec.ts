@@ -20,6 +20,7 @@ export default defineRule({
     ['pods', 'attach'],
     ['pods', 'ephemeralcontainers'],
   ],
+  fields: (e) => e.resource === 'pods' && INTERACTIVE.has(e.facts.subresource),
   initState: () => undefined,
   match(e) {
     const o = e.objectRef;

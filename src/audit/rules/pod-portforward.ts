@@ -11,6 +11,7 @@ export default defineRule({
   needsLevel: 'Metadata',
   // resource and subresource
   prefilter: [['pods', 'portforward']],
+  fields: (e) => e.resource === 'pods' && e.facts.subresource === 'portforward',
   initState: () => undefined,
   match(e) {
     const o = e.objectRef;

@@ -1,4 +1,4 @@
-import { defineRule, isControlPlane, list, rec, succeeded, text } from './rule.js';
+import { CHANGE_VERBS, defineRule, isControlPlane, list, rec, succeeded, text } from './rule.js';
 
 /** Host paths whose mount hands over the node or the control plane (Falco's sensitive_mount list, abridged). */
 const SENSITIVE_PATHS = ['/', '/etc', '/etc/kubernetes', '/proc', '/root', '/var/lib/kubelet', '/var/lib/etcd', '/var/run', '/run', '/var/run/docker.sock', '/run/containerd', '/var/run/containerd', '/var/run/crio', '/dev', '/sys', '/boot', '/home'];
@@ -50,10 +50,11 @@ export default defineRule({
   needsLevel: 'Request',
   // the pod spec fields that give host access
   prefilter: [['privileged'], ['hostPID'], ['hostIPC'], ['hostNetwork'], ['hostPath']],
+  fields: (e) => WORKLOADS.has(e.resource) && e.facts.subresource === '' && CHANGE_VERBS.has(e.verb),
   initState: () => undefined,
   match(e) {
     const o = e.objectRef;
-    if (!o || !WORKLOADS.has(o.resource ?? '') || o.subresource || (e.verb !== 'create' && e.verb !== 'update' && e.verb !== 'patch')) return undefined;
+    if (!o || !WORKLOADS.has(o.resource ?? '') || o.subresource || !CHANGE_VERBS.has(e.verb)) return undefined;
     // kube-system's DaemonSets (kube-proxy, CNI) run privileged by design; elsewhere a controller's pod is reported too.
     if (isControlPlane(e) && (o.resource !== 'pods' || o.namespace === 'kube-system')) return undefined;
     const spec = podSpecOf(o.resource ?? '', rec(e.requestObject));

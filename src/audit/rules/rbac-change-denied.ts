@@ -18,6 +18,7 @@ export default defineRule({
     ['rbac.authorization.k8s.io', 403],
     ['rbac.authorization.k8s.io', 'forbid'],
   ],
+  fields: (e) => e.facts.apiGroup === 'rbac.authorization.k8s.io' && WRITE_VERBS.has(e.verb),
   initState: () => undefined,
   match(e) {
     const o = e.objectRef;

@@ -1,4 +1,4 @@
-import { defineRule, isControlPlane, list, rec, succeeded } from './rule.js';
+import { CHANGE_VERBS, defineRule, isControlPlane, list, rec, succeeded } from './rule.js';
 
 const POWERFUL_VERBS = new Set(['escalate', 'bind', 'impersonate']);
 
@@ -16,11 +16,12 @@ export default defineRule({
   needsLevel: 'Request',
   // apiGroup, and "roles" in roles/clusterroles
   prefilter: [['rbac.authorization.k8s.io', 'roles']],
+  fields: (e) => e.facts.apiGroup === 'rbac.authorization.k8s.io' && (e.resource === 'roles' || e.resource === 'clusterroles') && e.facts.subresource === '' && CHANGE_VERBS.has(e.verb),
   initState: () => undefined,
   match(e) {
     const o = e.objectRef;
     if (!o || o.apiGroup !== 'rbac.authorization.k8s.io' || (o.resource !== 'roles' && o.resource !== 'clusterroles') || o.subresource) return undefined;
-    if ((e.verb !== 'create' && e.verb !== 'update' && e.verb !== 'patch') || isControlPlane(e) || !succeeded(e)) return undefined;
+    if (!CHANGE_VERBS.has(e.verb) || isControlPlane(e) || !succeeded(e)) return undefined;
     const grants = new Set<string>();
     for (const r of list(rec(e.requestObject)?.rules)) {
       const rule = rec(r);

@@ -4,6 +4,7 @@
  * own bounded state and the detector's shared state, and says whether (and how badly) it fires.
  */
 import type { Severity } from '../../model/finding.js';
+import type { ScannedEvent } from '../event-list.js';
 import type { NeedleGroups } from '../read-lines.js';
 import type { AuditEvent } from '../read-types.js';
 import { authorizationDenied, eventTime, responseCode } from '../attributes.js';
@@ -44,6 +45,14 @@ export interface DetectionRule<S = undefined> {
    * says what is matched and why it is sound). Absent: the rule needs every event, and nothing is skipped.
    */
   prefilter?: NeedleGroups;
+  /**
+   * A necessary condition on the fields scanEventList reads from a webhook body (event-list.ts), as
+   * `prefilter` is on the text: every event this rule fires on, or that changes its state or the shared
+   * state, passes it. audit serve parses an event only when it passes some rule's `fields` and holds
+   * some rule's `prefilter` group (store.ts detectionPrefilter); without it every event passes. (A
+   * subresource the rule refuses when truthy is '' there when absent, null or not a string.)
+   */
+  fields?: (e: ScannedEvent) => boolean;
   initState(): S;
   match(e: AuditEvent, state: S, shared: SharedState): RuleMatch | undefined;
 }
@@ -104,6 +113,8 @@ export function isResource(e: AuditEvent, group: string, resource: string, subre
 }
 
 export const WRITE_VERBS: ReadonlySet<string> = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
+/** The verbs that write an object's content. */
+export const CHANGE_VERBS: ReadonlySet<string> = new Set(['create', 'update', 'patch']);
 
 /** "ns/name" of a ServiceAccount username, undefined for other users. */
 export function serviceAccountOf(username: string): string | undefined {

@@ -19,6 +19,7 @@ export default defineRule({
     ['secrets', 'watch'],
     ['secrets', 'kube-system'],
   ],
+  fields: (e) => e.resource === 'secrets' && e.facts.subresource === '' && (e.verb === 'list' || e.verb === 'watch' || e.verb === 'get'),
   initState: () => undefined,
   match(e, _s, shared) {
     const o = e.objectRef;

@@ -15,6 +15,7 @@ export default defineRule({
   needsLevel: 'Metadata',
   // resource and subresource
   prefilter: [['serviceaccounts', 'token']],
+  fields: (e) => e.resource === 'serviceaccounts' && e.facts.subresource === 'token' && e.verb === 'create',
   initState: () => undefined,
   match(e, _s, shared) {
     const o = e.objectRef;

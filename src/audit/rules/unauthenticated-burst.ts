@@ -18,6 +18,8 @@ export default defineRule({
   needsLevel: 'Metadata',
   // the status code
   prefilter: [[401]],
+  // responseCode: responseStatus.code
+  fields: (e) => e.code === 401,
   initState: () => new BurstCounter(THRESHOLD, WINDOW_MS),
   match(e, counter) {
     if (responseCode(e) !== 401) return undefined;
