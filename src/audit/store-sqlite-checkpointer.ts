@@ -1,14 +1,15 @@
 /**
- * The SQLite store's checkpointer thread (started by openSqliteStore beside the writer). The writer
- * connection never checkpoints; this one copies the committed WAL frames into the database file (and
- * fsyncs it) every CHECKPOINT_MS with PASSIVE checkpoints, which never block the writer or readers.
- * Once a checkpoint has copied every frame, the writer's next transaction starts the WAL over from its
- * beginning, so the WAL stays about as large as what is committed between two checkpoints.
+ * The SQLite store's checkpointer thread (started by openSqliteStore beside the writer). It copies the
+ * committed WAL frames into the database file (and fsyncs it) every CHECKPOINT_MS with PASSIVE
+ * checkpoints, which never block the writer or readers. The writer checkpoints only to let the WAL
+ * start over (store-sqlite-writer.ts), copying what this thread has not copied yet: the more often
+ * this one runs, the less that is and the shorter the writer's pause (measured under load: 8-18 ms
+ * with 10 ms here, 13-54 ms with 50 ms). A checkpoint with nothing to copy does no I/O.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openSqliteDb, type WriterData } from './store-sqlite.js';
 
-const CHECKPOINT_MS = 50;
+const CHECKPOINT_MS = 10;
 
 if (!parentPort) throw new Error('store-sqlite-checkpointer runs as a worker thread');
 const port = parentPort;
