@@ -254,8 +254,9 @@ export async function openSqliteStore(path: string, detect?: DetectOptions): Pro
     throw e;
   }
   const wanted = detectionPrefilter(detect);
-  // two groups at the writer: it starts the next one as soon as a COMMIT ends
-  const writeGroup = groupCommit((writes) => writer.call<WriteResult[]>({ op: 'write', bodies: writes.map((w) => w.body), columns: flatten(writes, wanted) }), 2);
+  // Three groups at the writer: it starts the next one as soon as a COMMIT ends, while the last one waits
+  // for its WAL sync (measured: 18.2-18.4k events/s against 17.5-18.0k with two).
+  const writeGroup = groupCommit((writes) => writer.call<WriteResult[]>({ op: 'write', bodies: writes.map((w) => w.body), columns: flatten(writes, wanted) }), 3);
   return {
     ...sqliteQueries(db),
     write: writeGroup,
