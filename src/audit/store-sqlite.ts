@@ -58,13 +58,16 @@ function where(f: EventFilter, prefix = ''): { sql: string; params: (string | nu
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
 }
 
+/** How long a connection waits for a lock another one holds. */
+export const BUSY_TIMEOUT_MS = 5000;
+
 /** Opens (creating when needed) the database in WAL mode with synchronous=FULL. */
 export function openSqliteDb(path: string): Database.Database {
   mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   // a WAL grown under load is cut back to this size when it restarts
   db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
   db.exec(SCHEMA);
