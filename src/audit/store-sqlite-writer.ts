@@ -12,7 +12,8 @@
  * next transaction restarts the WAL. PASSIVE gives up at once when the checkpointer is running one
  * (where RESTART would sleep in SQLite's busy handler, 1 to 100 ms at a time, stalling every batch in
  * flight: p99 131-133 ms against 95-102 ms with PASSIVE in the bench); after 2 x WAL_RESTART_BYTES
- * without success it runs a RESTART, which waits, so the WAL stays in the tens of MiB whatever happens.
+ * without success it runs a RESTART, which waits for the checkpointer (briefly: below), so the WAL stays in
+ * the tens of MiB; only a reader holding a snapshot all along (a long query) makes it grow until it is done.
  */
 import { closeSync, fdatasync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
