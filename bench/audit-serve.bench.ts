@@ -6,14 +6,15 @@
  * time as the API server sends them. Bodies are the lab events' JSON (serialised and encoded once) with
  * those values written in between, so the generator costs little next to the server (its CPU per event
  * is printed). Two phases on the same server:
- * - closed loop: 8 batches in flight on keep-alive connections, retrying 429/503 like the API server,
- *   measured after a 2 s warm-up:
- *   sustained events/s, p50/p99 acknowledgement latency, the server's CPU per event (and per thread),
- *   peak RSS and the WAL's size at the end;
+ * - closed loop at 4, 8 and 16 batches in flight (KUBEWARD_SERVE_BENCH_IN_FLIGHT) on keep-alive
+ *   connections, retrying 429/503 like the API server, each level 15 s after a 2 s warm-up: sustained
+ *   events/s, p50/p99 acknowledgement latency, the server's CPU per event (and per thread); the more
+ *   in flight, the higher the latency for the same rate (Little's law: 800 events in flight at
+ *   20,000 events/s is 40 ms on average). Then peak RSS and the WAL's size;
  * - open loop: a batch every 20 ms (5,000 events/s), then every 10 ms (10,000 events/s), whatever the
  *   answers, as API servers send: p50/p99 latency from when each batch was due, after a 2 s warm-up.
  * Then zero loss is verified: every acknowledged (auditID, stage) is in the store.
- * Targets (SQLite): ≥ 20,000 events/s, p99 < 50 ms, zero loss.
+ * Targets (SQLite): ≥ 20,000 events/s with p99 < 50 ms at one level, zero loss.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -29,8 +30,9 @@ import { startPostgres } from '../test/helpers/postgres.js';
 const TARGET_EVENTS_PER_S = 20_000;
 const TARGET_P99_MS = 50;
 const BATCH = 100;
-const IN_FLIGHT = 8;
-const SECONDS = Number(process.env.KUBEWARD_SERVE_BENCH_SECONDS ?? 20);
+/** The closed loop's levels: batches in flight at once (latency against throughput). */
+const IN_FLIGHT = (process.env.KUBEWARD_SERVE_BENCH_IN_FLIGHT ?? '4,8,16').split(',').map(Number);
+const SECONDS = Number(process.env.KUBEWARD_SERVE_BENCH_SECONDS ?? 15);
 /**
  * The open-loop phases, events/s: more than one API server at the default webhook throttle (4,000
  * events/s each), then more than two (a comma-separated list in KUBEWARD_SERVE_BENCH_PACED_RATES).
@@ -99,10 +101,15 @@ function threadCpuMs(pid: number): Map<string, { name: string; ms: number }> {
   return out;
 }
 
-interface Figures {
+interface Level {
+  inFlight: number;
   rate: number;
   p50: number;
   p99: number;
+}
+
+interface Figures {
+  levels: Level[];
   lost: number;
 }
 
@@ -117,7 +124,7 @@ async function load(label: string, storeSpec: string): Promise<Figures> {
     });
     child.once('exit', () => reject(new Error(err)));
   });
-  const agent = new Agent({ keepAlive: true, maxSockets: IN_FLIGHT, ca: readFileSync(ca.cert), cert: readFileSync(client.cert), key: readFileSync(client.key) });
+  const agent = new Agent({ keepAlive: true, maxSockets: Math.max(...IN_FLIGHT), ca: readFileSync(ca.cert), cert: readFileSync(client.cert), key: readFileSync(client.key) });
   const post = (body: Buffer, via = agent): Promise<number> =>
     new Promise((resolve, reject) => {
       const req = request({ host: '127.0.0.1', port, path: '/', method: 'POST', agent: via, headers: { 'content-type': 'application/json', 'content-length': body.length } }, (res) => {
@@ -133,13 +140,14 @@ async function load(label: string, storeSpec: string): Promise<Figures> {
     return (Number(f[11]) + Number(f[12])) * 10;
   };
   const acked = new Set<string>();
+  const report: string[] = [];
   let retries = 0;
-  /** IN_FLIGHT clients, each posting its next batch once the last was acknowledged; how many events were acknowledged. */
-  const closedLoop = async (seconds: number, latencies: number[]): Promise<number> => {
+  /** `inFlight` clients, each posting its next batch once the last was acknowledged; how many events were acknowledged. */
+  const closedLoop = async (inFlight: number, seconds: number, latencies: number[]): Promise<number> => {
     const until = performance.now() + seconds * 1000;
     let events = 0;
     await Promise.all(
-      Array.from({ length: IN_FLIGHT }, async () => {
+      Array.from({ length: inFlight }, async () => {
         while (performance.now() < until) {
           const b = nextBatch();
           for (;;) {
@@ -159,25 +167,37 @@ async function load(label: string, storeSpec: string): Promise<Figures> {
     );
     return events;
   };
-  // Not counted: the first second's batches wait for TLS handshakes and code that is not yet optimised
-  // (200-300 ms each, enough to decide a p99 of 20 s of batches). Their events count for zero loss.
-  await closedLoop(WARMUP_SECONDS, []);
-  const cpuBefore = serverCpuMs();
-  const threadsBefore = threadCpuMs(child.pid ?? 0);
-  const generatorCpu = process.cpuUsage();
-  const latencies: number[] = [];
-  const t0 = performance.now();
-  const closedLoopAcked = await closedLoop(SECONDS, latencies);
-  const seconds = (performance.now() - t0) / 1000;
+  const levels: Level[] = [];
+  for (const inFlight of IN_FLIGHT) {
+    // Not counted: the first batches wait for TLS handshakes and, at first, code that is not yet
+    // optimised (200-300 ms each, enough to decide a p99 of 15 s of batches). Their events count for zero loss.
+    await closedLoop(inFlight, WARMUP_SECONDS, []);
+    const cpuBefore = serverCpuMs();
+    const threadsBefore = threadCpuMs(child.pid ?? 0);
+    const generatorCpu = process.cpuUsage();
+    const latencies: number[] = [];
+    const t0 = performance.now();
+    const events = await closedLoop(inFlight, SECONDS, latencies);
+    const seconds = (performance.now() - t0) / 1000;
+    const serverCpu = serverCpuMs() - cpuBefore;
+    const threads = threadCpuMs(child.pid ?? 0);
+    const { user, system } = process.cpuUsage(generatorCpu);
+    latencies.sort((a, b) => a - b);
+    const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+    const level = { inFlight, rate: events / seconds, p50: pct(50), p99: pct(99) };
+    levels.push(level);
+    const busy = [...threads].map(([tid, t]) => ({ name: t.name, us: ((t.ms - (threadsBefore.get(tid)?.ms ?? 0)) * 1000) / events })).filter((t) => t.us >= 1).sort((a, b) => b.us - a.us);
+    report.push(
+      `  ${inFlight} in flight: ${events} events acknowledged in ${seconds.toFixed(1)} s = ${Math.round(level.rate)} events/s; ack latency p50 ${level.p50.toFixed(1)} ms, p99 ${level.p99.toFixed(1)} ms; server CPU ${((serverCpu * 1000) / events).toFixed(1)} µs/event (load generator ${((user + system) / events).toFixed(1)})`,
+      `    server threads, CPU µs/event: ${busy.map((t) => `${t.name} ${t.us.toFixed(1)}`).join(', ')}`,
+    );
+  }
   const rss = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1];
-  const serverCpu = serverCpuMs() - cpuBefore;
-  const threads = threadCpuMs(child.pid ?? 0);
   // the checkpointer keeps the WAL small while the load runs
   const wal = storeSpec.startsWith('sqlite:') ? ` WAL ${(statSync(`${storeSpec.slice('sqlite:'.length)}-wal`).size / 1048576).toFixed(1)} MiB at the end;` : '';
-  const { user, system } = process.cpuUsage(generatorCpu);
   const paced: { rate: number; p50: number; p99: number; retries: number }[] = [];
   // an open loop above what the store sustains only measures its growing backlog
-  const sustainable = PACED_RATES.filter((r) => r <= 0.8 * (closedLoopAcked / seconds));
+  const sustainable = PACED_RATES.filter((r) => r <= 0.8 * Math.max(...levels.map((l) => l.rate)));
   for (const r of sustainable) paced.push({ rate: r, ...(await pacedLoad(post, acked, r)) });
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
@@ -187,17 +207,12 @@ async function load(label: string, storeSpec: string): Promise<Figures> {
   await db.close();
   const lost = [...acked].filter((k) => !keys.has(k)).length;
 
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
-  const rate = closedLoopAcked / seconds;
-  process.stdout.write(`audit serve (${label}): ${closedLoopAcked} events acknowledged in ${seconds.toFixed(1)} s = ${Math.round(rate)} events/s (batches of ${BATCH}, ${IN_FLIGHT} in flight, ${retries} 429/503 retried)\n`);
-  process.stdout.write(`  ack latency p50 ${pct(50).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms; server CPU ${((serverCpu * 1000) / closedLoopAcked).toFixed(1)} µs/event (load generator ${((user + system) / closedLoopAcked).toFixed(1)} µs/event); server peak RSS ${rss ? Math.round(Number(rss) / 1024) : '?'} MiB;${wal} lost ${lost} (of ${acked.size} acknowledged in both phases)\n`);
+  process.stdout.write(`audit serve (${label}): closed loop, batches of ${BATCH}, ${SECONDS} s per level after ${WARMUP_SECONDS} s of warm-up, ${retries} 429/503 retried\n${report.join('\n')}\n`);
+  process.stdout.write(`  server peak RSS ${rss ? Math.round(Number(rss) / 1024) : '?'} MiB;${wal} lost ${lost} (of ${acked.size} acknowledged in all phases)\n`);
   const skipped = PACED_RATES.filter((r) => !sustainable.includes(r));
-  if (skipped.length > 0) process.stdout.write(`  paced at ${skipped.join(', ')} events/s: skipped, above 80% of the closed-loop rate\n`);
+  if (skipped.length > 0) process.stdout.write(`  paced at ${skipped.join(', ')} events/s: skipped, above 80% of the best closed-loop rate\n`);
   for (const p of paced) process.stdout.write(`  paced at ${p.rate} events/s for ${PACED_SECONDS} s (a batch every ${(BATCH / p.rate) * 1000} ms, as many in flight as it takes): ack latency p50 ${p.p50.toFixed(1)} ms, p99 ${p.p99.toFixed(1)} ms, ${p.retries} 429/503 retried\n`);
-  const busy = [...threads].map(([tid, t]) => ({ name: t.name, us: ((t.ms - (threadsBefore.get(tid)?.ms ?? 0)) * 1000) / closedLoopAcked })).filter((t) => t.us >= 1).sort((a, b) => b.us - a.us);
-  process.stdout.write(`  server threads, CPU µs/event: ${busy.map((t) => `${t.name} ${t.us.toFixed(1)}`).join(', ')}\n`);
-  return { rate, p50: pct(50), p99: pct(99), lost };
+  return { levels, lost };
 }
 
 /**
@@ -255,7 +270,12 @@ function machineGauge(): string {
 process.stdout.write(`load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}; machine now: ${machineGauge()}\n`);
 const sqlite = await load('SQLite, WAL fsynced before each answer', `sqlite:${join(dir, 'bench.db')}`);
 process.stdout.write(`  machine after: ${machineGauge()}\n`);
-process.stdout.write(`target ≥ ${TARGET_EVENTS_PER_S} events/s: ratio ${(sqlite.rate / TARGET_EVENTS_PER_S).toFixed(2)} ${sqlite.rate >= TARGET_EVENTS_PER_S ? 'MET' : 'NOT MET'}; p99 < ${TARGET_P99_MS} ms: ${sqlite.p99 < TARGET_P99_MS ? 'MET' : 'NOT MET'}; zero loss: ${sqlite.lost === 0 ? 'MET' : 'NOT MET'}\n`);
+// Both targets at one operating point: a level that sustains the rate with the p99 under the bound.
+const met = sqlite.levels.find((l) => l.rate >= TARGET_EVENTS_PER_S && l.p99 < TARGET_P99_MS);
+const fastest = sqlite.levels.reduce((a, b) => (b.rate > a.rate ? b : a));
+process.stdout.write(
+  `target ≥ ${TARGET_EVENTS_PER_S} events/s with p99 < ${TARGET_P99_MS} ms: ${met ? `MET at ${met.inFlight} in flight (${Math.round(met.rate)} events/s, p99 ${met.p99.toFixed(1)} ms)` : `NOT MET (${sqlite.levels.map((l) => `${l.inFlight} in flight: ratio ${(l.rate / TARGET_EVENTS_PER_S).toFixed(2)}, p99 ${l.p99.toFixed(1)} ms`).join('; ')}); best rate ${Math.round(fastest.rate)} events/s`}; zero loss: ${sqlite.lost === 0 ? 'MET' : 'NOT MET'}\n`,
+);
 let postgres;
 try {
   postgres = await startPostgres();
