@@ -24,8 +24,10 @@ export interface ServeOptions {
   /** where events go; it runs the detections (openStore's DetectOptions) */
   store: AuditStore;
   retention?: Retention;
-  /** batches accepted but not yet committed before answering 429 (default 16) */
+  /** batches accepted but not yet committed before answering 429 (default 64) */
   maxInFlight?: number;
+  /** bytes of such batches before answering 429 (default 256 MiB); a batch alone is always accepted */
+  maxInFlightBytes?: number;
   /** how often retention runs (default 60 s) */
   retentionIntervalMs?: number;
   log?: (line: string) => void;
@@ -64,13 +66,17 @@ export async function startAuditServer(o: ServeOptions): Promise<AuditServer> {
     },
   });
   const stats = { batches: 0, inserted: 0, duplicates: 0, alerts: 0, rejected: 0 };
-  const maxInFlight = o.maxInFlight ?? 16;
+  // Room for a stall of the store (an fsync or a checkpoint of 100-200 ms under load) at the rate of
+  // several API servers before the 429s start, and a bound on the memory the waiting bodies hold.
+  const maxInFlight = o.maxInFlight ?? 64;
+  const maxInFlightBytes = o.maxInFlightBytes ?? 256 * 1024 * 1024;
   let inFlight = 0;
+  let inFlightBytes = 0;
   // The body as bytes: scanEventList reads it in one pass and the store keeps each event's bytes.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
-  app.get('/healthz', (_req, reply) => reply.send({ status: 'ok', inFlight, ...stats }));
+  app.get('/healthz', (_req, reply) => reply.send({ status: 'ok', inFlight, inFlightBytes, ...stats }));
 
   const accept = async (req: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) => {
     const socket = req.raw.socket as TLSSocket;
@@ -81,11 +87,12 @@ export async function startAuditServer(o: ServeOptions): Promise<AuditServer> {
     const body = Buffer.isBuffer(req.body) ? req.body : undefined;
     const events = body ? scanEventList(body) : undefined;
     if (!body || !events) return reply.code(400).send({ kind: 'Status', status: 'Failure', code: 400, message: 'expected an audit.k8s.io EventList with items' });
-    if (inFlight >= maxInFlight) {
+    if (inFlight >= maxInFlight || (inFlight > 0 && inFlightBytes + body.length > maxInFlightBytes)) {
       stats.rejected++;
       return reply.code(429).header('Retry-After', '1').send({ kind: 'Status', status: 'Failure', code: 429, reason: 'TooManyRequests', message: 'the store is behind; retry' });
     }
     inFlight++;
+    inFlightBytes += body.length;
     try {
       const r = await o.store.write({ body, events });
       stats.batches++;
@@ -99,6 +106,7 @@ export async function startAuditServer(o: ServeOptions): Promise<AuditServer> {
       return reply.code(503).header('Retry-After', '2').send({ kind: 'Status', status: 'Failure', code: 503, reason: 'ServiceUnavailable', message: 'the store could not write the batch; retry' });
     } finally {
       inFlight--;
+      inFlightBytes -= body.length;
     }
   };
   app.post('/', accept);

@@ -107,7 +107,8 @@ function registerServe(program: Command, audit: Command): void {
       .option('--store <spec>', STORE_HELP, 'sqlite:kubeward-audit.db')
       .option('--retention-days <n>', 'delete events older than this many days')
       .option('--retention-max-mb <n>', 'delete the oldest events beyond this many MiB of stored events')
-      .option('--max-in-flight <n>', 'batches accepted but not yet committed before answering 429', '16')
+      .option('--max-in-flight <n>', 'batches accepted but not yet committed before answering 429', '64')
+      .option('--max-in-flight-mb <n>', 'MiB of such batches before answering 429 (a batch alone is always accepted)', '256')
       .option('--trusted-user <name>', 'an admin whose bulk Secret reads are expected (repeatable)', collect, [] as string[])
       .option('--trusted-group <name>', 'a group whose bulk Secret reads are expected (repeatable)', collect, [] as string[])
       .action(async (o) => {
@@ -147,7 +148,8 @@ function registerServe(program: Command, audit: Command): void {
           ...(token ? { token } : {}),
           store,
           retention,
-          maxInFlight: positive('--max-in-flight', o.maxInFlight) ?? 16,
+          maxInFlight: positive('--max-in-flight', o.maxInFlight) ?? 64,
+          maxInFlightBytes: (positive('--max-in-flight-mb', o.maxInFlightMb) ?? 256) * 1024 * 1024,
         });
         process.stderr.write(`kubeward audit serve: listening on ${server.url}\n`);
         await new Promise<void>((resolve) => {

@@ -170,6 +170,27 @@ describe('audit serve', () => {
     expect(acked.size).toBe(keys.size);
   }, 180_000);
 
+  it('429 once the batches waiting for the store hold --max-in-flight-mb; a batch alone is accepted whatever its size', async () => {
+    const store = join(dir, 'bytes.db');
+    // room for 64 batches, but only 64 KiB of them: each batch of 50 lab events is larger than that
+    const r = await startServe(await freePort(), `sqlite:${store}`, ['--client-ca', ca.cert, '--max-in-flight', '64', '--max-in-flight-mb', '0.0625']);
+    const [a, b] = batches(labEvents.slice(200), 50) as [AuditEvent[], AuditEvent[]];
+    expect(Buffer.byteLength(eventList(a))).toBeGreaterThan(64 * 1024);
+    try {
+      const locker = new Database(store);
+      locker.exec('BEGIN IMMEDIATE');
+      const blocked = post(r.port, eventList(a), client);
+      await waitForHealth(r.port, ca, client, (h) => h.inFlight === 1);
+      expect(await post(r.port, eventList(b), client)).toMatchObject({ status: 429, retryAfter: '1' });
+      locker.exec('ROLLBACK');
+      locker.close();
+      expect((await blocked).status).toBe(200);
+      expect((await post(r.port, eventList(b), client)).status).toBe(200);
+    } finally {
+      await stop(r);
+    }
+  }, 60_000);
+
   it('429 while batches wait for a store that is locked, 503 when the store fails; what was acknowledged stays stored', async () => {
     const store = join(dir, 'busy.db');
     const r = await startServe(await freePort(), `sqlite:${store}`, ['--client-ca', ca.cert, '--max-in-flight', '1']);
