@@ -71,8 +71,12 @@ describe('SQLite store: a write resolves only after the WAL holding it was fsync
     const syncs: { start: number; end: number }[] = [];
     let answers = 0;
     let writtenSinceAnswer = false;
-    // calls are in the order they began; a call's effect counts from its end (an open) or its start (a close)
-    const ordered = calls(readFileSync(trace, 'utf8'));
+    // Each call takes effect where strace saw it: an open once it returned its fd (a close of the same
+    // number that began before then closed the file that had it before), anything else when it began.
+    const text = readFileSync(trace, 'utf8');
+    const effect = (c: Call) => (c.name === 'openat' ? c.end : c.start);
+    const ordered = calls(text).sort((a, b) => effect(a) - effect(b));
+    const around = (from: number, to: number) => text.split('\n').slice(Math.max(0, from - 3), to + 3).map((l) => l.slice(0, 160)).join('\n');
     for (const c of ordered) {
       const fd = /^(\d+)/.exec(c.args)?.[1] ?? '';
       if (c.name === 'openat' && c.args.includes(`${db}-wal"`) && /^\d+/.test(c.result)) walFds.add(c.result.split(' ')[0] ?? '');
@@ -86,7 +90,7 @@ describe('SQLite store: a write resolves only after the WAL holding it was fsync
         expect(writtenSinceAnswer, `answer ${answers}`).toBe(true);
         expect(
           syncs.some((s) => s.start > lastWalWrite && s.end < c.start),
-          `answer ${answers}: no fsync of the WAL between its last write (trace line ${lastWalWrite + 1}) and the answer (line ${c.start + 1})`,
+          `answer ${answers}: no fsync of the WAL between its last write (trace line ${lastWalWrite + 1}) and the answer (line ${c.start + 1}):\n${around(lastWalWrite, c.start)}`,
         ).toBe(true);
         answers++;
         writtenSinceAnswer = false;
