@@ -82,7 +82,7 @@ function write(bodies: readonly Uint8Array[], c: readonly (string | number | nul
       writtenSinceCheckpoint = 0;
       // A reader's snapshot (a long query) keeps the WAL from starting over whatever the checkpoint: wait
       // for readers only briefly, and let the WAL grow until they are done, rather than stall every batch
-      // in flight for busy_timeout (5 s measured with a reader open: test store-sqlite-reader).
+      // in flight for busy_timeout (5 s measured with a reader open: test store-sqlite "a reader that keeps the WAL from starting over").
       db.pragma(`busy_timeout = ${RESTART_WAIT_MS}`);
       try {
         db.pragma('wal_checkpoint(RESTART)');
