@@ -82,7 +82,7 @@ function write(bodies: readonly Uint8Array[], c: readonly (string | number | nul
       writtenSinceCheckpoint = 0;
       // A reader's snapshot (a long query) keeps the WAL from starting over whatever the checkpoint: wait
       // for readers only briefly, and let the WAL grow until they are done, rather than stall every batch
-      // in flight for busy_timeout (5 s measured with a reader open: test store-sqlite "a reader that keeps the WAL from starting over").
+      // in flight for busy_timeout (5.1 s measured with a reader open; test/audit/store-sqlite.test.ts).
       db.pragma(`busy_timeout = ${RESTART_WAIT_MS}`);
       try {
         db.pragma('wal_checkpoint(RESTART)');
@@ -95,15 +95,15 @@ function write(bodies: readonly Uint8Array[], c: readonly (string | number | nul
 }
 
 /**
- * Replies owed, in request order, each with the number of transactions committed when its request was
- * handled: it is sent once an fdatasync of the WAL that began after that many commits has completed.
- */
-/**
  * A group committed while a sync is under way gets its own sync at once, which writes its pages while the
  * first one finishes (Linux's fdatasync also waits for pages another sync is writing), instead of
  * waiting for the first to end before starting.
  */
 const MAX_SYNCS_IN_FLIGHT = 3;
+/**
+ * Replies owed, in request order, each with the number of transactions committed when its request was
+ * handled: it is sent once an fdatasync of the WAL that began after that many commits has completed.
+ */
 const owed: { after: number; reply: WriterReply; close: boolean }[] = [];
 let committed = 0;
 let synced = 0;
