@@ -133,6 +133,9 @@ function registerServe(program: Command, audit: Command): void {
         const tls = { cert: read('--tls-cert', o.tlsCert), key: read('--tls-key', o.tlsKey), ...(o.clientCa ? { clientCa: read('--client-ca', o.clientCa) } : {}) };
         const token = o.tokenFile ? read('--token-file', o.tokenFile).toString('utf8').trim() : undefined;
         const retention = { ...(o.retentionDays ? { maxAgeDays: positive('--retention-days', o.retentionDays) } : {}), ...(o.retentionMaxMb ? { maxMb: positive('--retention-max-mb', o.retentionMaxMb) } : {}) };
+        // checked before the store opens, so a bad value leaves nothing behind
+        const maxInFlight = positive('--max-in-flight', o.maxInFlight) ?? 64;
+        const maxInFlightBytes = (positive('--max-in-flight-mb', o.maxInFlightMb) ?? 256) * 1024 * 1024;
         const { openStore } = await import('../audit/store.js');
         const { startAuditServer } = await import('../audit/serve.js');
         let store;
@@ -148,8 +151,8 @@ function registerServe(program: Command, audit: Command): void {
           ...(token ? { token } : {}),
           store,
           retention,
-          maxInFlight: positive('--max-in-flight', o.maxInFlight) ?? 64,
-          maxInFlightBytes: (positive('--max-in-flight-mb', o.maxInFlightMb) ?? 256) * 1024 * 1024,
+          maxInFlight,
+          maxInFlightBytes,
         });
         process.stderr.write(`kubeward audit serve: listening on ${server.url}\n`);
         await new Promise<void>((resolve) => {

@@ -5,7 +5,7 @@
  * restarted, and every acknowledged (auditID, stage) found in the store.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -235,13 +235,24 @@ describe('audit serve', () => {
     }
   }, 60_000);
 
-  it('usage errors: no client CA or token; unreadable certificate', async () => {
+  it('usage errors: no client CA or token; unreadable certificate; a bound that is not a positive number', async () => {
     const noAuth = await runCli(['audit', 'serve', '--listen', '127.0.0.1:1', '--tls-cert', server.cert, '--tls-key', server.key]);
     expect(noAuth.code).toBe(2);
     expect(noAuth.stderr).toContain('--client-ca');
     const missing = await runCli(['audit', 'serve', '--listen', '127.0.0.1:1', '--tls-cert', '/nonexistent.pem', '--tls-key', server.key, '--client-ca', ca.cert]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('/nonexistent.pem');
+    const store = join(dir, 'never.db');
+    for (const [flag, value] of [
+      ['--max-in-flight', '0'],
+      ['--max-in-flight-mb', 'lots'],
+    ] as const) {
+      const bad = await runCli(['audit', 'serve', '--listen', '127.0.0.1:1', '--tls-cert', server.cert, '--tls-key', server.key, '--client-ca', ca.cert, '--store', `sqlite:${store}`, flag, value]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain(`${flag} ${value}: expected a positive number`);
+    }
+    // refused before the store was opened: no database file was made
+    expect(existsSync(store)).toBe(false);
   });
 
   it('audit query on a file that is no store: one line naming it, exit 2, the file untouched', async () => {
