@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectEvents } from '../../src/audit/detect.js';
 import { readAuditEvents } from '../../src/audit/read.js';
 import type { AuditEvent } from '../../src/audit/read-types.js';
-import { openSqliteStore } from '../../src/audit/store-sqlite.js';
+import { openSqliteStore, PAGE_SIZE } from '../../src/audit/store-sqlite.js';
 import { eventBatch } from './serve-helpers.js';
 
 const LAB = new URL('../fixtures/audit/k8s-1.20-lab/dev-audit.log', import.meta.url).pathname;
@@ -30,6 +30,30 @@ describe('SQLite store', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
     await store.close();
+  });
+
+  it('a new database gets 16 KB pages; a database made with other pages keeps them and is written as before', async () => {
+    const fresh = join(dir, 'pages-new.db');
+    const store = await openSqliteStore(fresh);
+    await store.write(eventBatch(events.slice(0, 10)));
+    await store.close();
+    const older = join(dir, 'pages-4k.db');
+    const made = new Database(older);
+    made.pragma('journal_mode = WAL');
+    made.exec('CREATE TABLE earlier (x)');
+    made.close();
+    const reopened = await openSqliteStore(older);
+    expect((await reopened.write(eventBatch(events.slice(0, 10)))).inserted).toBe(10);
+    await reopened.close();
+    const pageSize = (path: string) => {
+      const db = new Database(path, { readonly: true });
+      const size = db.pragma('page_size', { simple: true });
+      db.close();
+      return size;
+    };
+    expect(pageSize(fresh)).toBe(PAGE_SIZE);
+    expect(PAGE_SIZE).toBe(16384);
+    expect(pageSize(older)).toBe(4096);
   });
 
   it('group commit: concurrent batches answered with their own counts; a batch that fails fails alone', async () => {
