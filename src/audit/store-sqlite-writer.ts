@@ -1,8 +1,8 @@
 /**
  * The SQLite store's writer thread (started by openSqliteStore). It owns the connection that writes, so
  * a group's inserts and the detection on its new events run beside the server's event loop. It handles
- * one request at a time, in order, and answers each exactly once, in order, each only once the WAL
- * holding it is fsynced (below: the fsync runs on the thread pool while the next group is written).
+ * one request at a time, in order, and answers each exactly once, in order, as soon as it is committed
+ * (the store passes an answer on only once the WAL holding it is fsynced: store-sqlite.ts writerClient).
  * It leaves checkpoints (copying the WAL into the database file) to the checkpointer thread
  * (wal_autocheckpoint=0), so a COMMIT does not wait for them, with one exception: the WAL only starts
  * over from its beginning when a write transaction begins after a checkpoint has copied every frame,
@@ -15,7 +15,6 @@
  * without success it runs a RESTART, which waits for the checkpointer (briefly: below), so the WAL stays in
  * the tens of MiB; only a reader holding a snapshot all along (a long query) makes it grow until it is done.
  */
-import { closeSync, fdatasync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ScannedEvent } from './event-list.js';
 import { BUSY_TIMEOUT_MS, EVENT_COLUMNS, openSqliteDb, pruneSqlite, type WriterData, type WriterReply, type WriterRequest } from './store-sqlite.js';
@@ -27,18 +26,15 @@ const data = workerData as WriterData;
 const db = openSqliteDb(data.path);
 db.pragma('wal_autocheckpoint = 0');
 // Durability as synchronous=FULL, with the fsync off this thread: COMMIT writes the group's frames to the
-// WAL (NORMAL: no fsync at commit), the WAL is then fdatasynced on the thread pool while this thread goes
-// on with the next group, and a group is answered only once an fdatasync begun after its COMMIT has
-// completed (test/audit/store-sqlite-ack.test.ts checks this in the system calls). NORMAL changes
-// nothing else: SQLite still syncs the WAL before a checkpoint copies it and the database file after
-// (wal.c walCheckpoint), and the WAL header when the WAL starts over (wal.c sqlite3WalFrames, syncHeader;
+// WAL (NORMAL: no fsync at commit) and the group is answered at once; the store's thread (store-sqlite.ts
+// writerClient) passes the answer on only once its own fdatasync of the WAL, begun after the answer
+// came, has completed, while this thread goes on with the next group. NORMAL changes nothing else:
+// SQLite still syncs the WAL before a checkpoint copies it and the database file after (wal.c
+// walCheckpoint), and the WAL header when the WAL starts over (wal.c sqlite3WalFrames, syncHeader;
 // https://www.sqlite.org/pragma.html#pragma_synchronous), so frames a checkpoint moved are durable in
-// the database file. The connection stays open as long as the thread lives, so the WAL file is never
-// deleted under walFd. With FULL, each COMMIT waited for its fsync here (7-9 ms for a group of 200
+// the database file. With FULL, each COMMIT waited for its fsync here (7-9 ms for a group of 200
 // events under load) while no other group could be written.
 db.pragma('synchronous = NORMAL');
-const walPath = `${db.name}-wal`;
-const walFd = openSync(walPath, 'r');
 const detect = eventDetector(data.detect);
 const WAL_RESTART_BYTES = 16 * 1024 * 1024;
 /** How long the writer's RESTART checkpoint waits for the checkpointer and readers. */
@@ -94,55 +90,6 @@ function write(bodies: readonly Uint8Array[], c: readonly (string | number | nul
   return results;
 }
 
-/**
- * A group committed while a sync is under way gets its own sync at once, which writes its pages while the
- * first one finishes (Linux's fdatasync also waits for pages another sync is writing), instead of
- * waiting for the first to end before starting.
- */
-const MAX_SYNCS_IN_FLIGHT = 3;
-/**
- * Replies owed, in request order, each with the number of transactions committed when its request was
- * handled: it is sent once an fdatasync of the WAL that began after that many commits has completed.
- */
-const owed: { after: number; reply: WriterReply; close: boolean }[] = [];
-let committed = 0;
-let synced = 0;
-/** what the syncs under way will cover (the commits counted when the last one began) */
-let syncing = 0;
-let syncsInFlight = 0;
-
-function syncWal() {
-  if (syncing === committed || syncsInFlight >= MAX_SYNCS_IN_FLIGHT) return;
-  const upTo = committed;
-  syncing = upTo;
-  syncsInFlight++;
-  fdatasync(walFd, (err) => {
-    syncsInFlight--;
-    // After a failed fsync the kernel may have dropped the pages it could not write (and a retry would
-    // then succeed without them), so nothing written since the last good one can be called durable: the
-    // thread fails, every write still owed is answered with an error (the server answers 503 and the API
-    // server retries), and the store accepts nothing more.
-    if (err) throw new Error(`fdatasync of the SQLite WAL ${walPath} failed: ${err.message}`);
-    // a sync that began later may end first: it also waited for the pages an earlier one was writing
-    synced = Math.max(synced, upTo);
-    sendOwed();
-    syncWal();
-  });
-}
-
-function sendOwed() {
-  for (let next = owed[0]; next && next.after <= synced; next = owed[0]) {
-    owed.shift();
-    if (next.close) {
-      closeSync(walFd);
-      db.close();
-    }
-    port.postMessage(next.reply);
-    // nothing else keeps the thread alive: it exits
-    if (next.close) port.close();
-  }
-}
-
 function handle(req: Exclude<WriterRequest, { op: 'close' }>): unknown {
   switch (req.op) {
     case 'write':
@@ -155,18 +102,17 @@ function handle(req: Exclude<WriterRequest, { op: 'close' }>): unknown {
 port.postMessage({ ok: true, value: 'ready' } satisfies WriterReply);
 port.on('message', (req: WriterRequest) => {
   if (req.op === 'close') {
-    owed.push({ after: committed, reply: { ok: true, value: null }, close: true });
-  } else {
-    let reply: WriterReply;
-    try {
-      reply = { ok: true, value: handle(req) };
-    } catch (e) {
-      reply = { ok: false, message: (e as Error).message };
-    }
-    // (a failed write rolled back, but earlier commits may not be synced yet: its answer waits its turn)
-    committed++;
-    owed.push({ after: committed, reply, close: false });
+    db.close();
+    port.postMessage({ ok: true, value: null } satisfies WriterReply);
+    // nothing else keeps the thread alive: it exits
+    port.close();
+    return;
   }
-  sendOwed();
-  syncWal();
+  let reply: WriterReply;
+  try {
+    reply = { ok: true, value: handle(req) };
+  } catch (e) {
+    reply = { ok: false, message: (e as Error).message };
+  }
+  port.postMessage(reply);
 });

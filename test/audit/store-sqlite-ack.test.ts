@@ -1,6 +1,6 @@
 /**
  * "Written durably before the 200" on the SQLite store, seen in the system calls: the writer thread
- * commits with synchronous=NORMAL and fdatasyncs the WAL itself, off its path (store-sqlite-writer.ts).
+ * commits with synchronous=NORMAL and the store fdatasyncs the WAL off its path (store-sqlite.ts writerClient).
  * The driver writes batches one after the other under strace; every write may resolve only after an
  * fsync/fdatasync of the WAL that began after the last write into the WAL (the batch's COMMIT) ended.
  */
