@@ -91,8 +91,10 @@ export async function startAuditServer(o: ServeOptions): Promise<AuditServer> {
       stats.rejected++;
       return reply.code(429).header('Retry-After', '1').send({ kind: 'Status', status: 'Failure', code: 429, reason: 'TooManyRequests', message: 'the store is behind; retry' });
     }
+    // (the store may take over the body's memory: its length is read now)
+    const bytes = body.length;
     inFlight++;
-    inFlightBytes += body.length;
+    inFlightBytes += bytes;
     try {
       const r = await o.store.write({ body, events });
       stats.batches++;
@@ -106,7 +108,7 @@ export async function startAuditServer(o: ServeOptions): Promise<AuditServer> {
       return reply.code(503).header('Retry-After', '2').send({ kind: 'Status', status: 'Failure', code: 503, reason: 'ServiceUnavailable', message: 'the store could not write the batch; retry' });
     } finally {
       inFlight--;
-      inFlightBytes -= body.length;
+      inFlightBytes -= bytes;
     }
   };
   app.post('/', accept);

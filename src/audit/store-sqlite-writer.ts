@@ -17,7 +17,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ScannedEvent } from './event-list.js';
-import { BUSY_TIMEOUT_MS, EVENT_COLUMNS, openSqliteDb, pruneSqlite, type WriterData, type WriterReply, type WriterRequest } from './store-sqlite.js';
+import { BUSY_TIMEOUT_MS, EVENT_COLUMNS, openSqliteDb, pruneSqlite, type BatchOutcome, type WriterData, type WriterReply, type WriterRequest } from './store-sqlite.js';
 import { eventDetector, type WriteResult } from './store.js';
 
 if (!parentPort) throw new Error('store-sqlite-writer runs as a worker thread');
@@ -45,13 +45,17 @@ let writtenSinceCheckpoint = 0;
 const insertEvent = db.prepare('INSERT OR IGNORE INTO audit_events (audit_id, stage, time, time_ms, user, verb, resource, namespace, name, code, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT))');
 const insertAlert = db.prepare('INSERT OR IGNORE INTO audit_alerts (rule, severity, audit_id, time_ms, alert) VALUES (?, ?, ?, ?, ?)');
 
-function write(bodies: readonly Uint8Array[], c: readonly (string | number | null)[]): WriteResult[] {
-  const buffers = bodies.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+/**
+ * One transaction: the events of the group's batches (of batch `only` alone when given), their alerts, the
+ * COMMIT; each batch's counts (left at zero for the others).
+ */
+function commitBatches(buffers: readonly Buffer[], c: readonly (string | number | null)[], only?: number): WriteResult[] {
   const results = buffers.map((): WriteResult => ({ inserted: 0, duplicates: 0, alerts: 0 }));
   // IMMEDIATE takes the write lock now (waiting up to busy_timeout), not at the first insert
   db.exec('BEGIN IMMEDIATE');
   try {
     for (let i = 0; i < c.length; i += EVENT_COLUMNS) {
+      if (only !== undefined && c[i] !== only) continue;
       const body = buffers[c[i] as number] as Buffer;
       const result = results[c[i] as number] as WriteResult;
       const text = (k: number) => c[i + k] as string;
@@ -68,6 +72,28 @@ function write(bodies: readonly Uint8Array[], c: readonly (string | number | nul
   } catch (e) {
     if (db.inTransaction) db.exec('ROLLBACK');
     throw e;
+  }
+  return results;
+}
+
+/**
+ * A group in one transaction; when that fails, each batch in a transaction of its own, so a batch that
+ * cannot be written fails alone instead of failing every batch it was grouped with.
+ */
+function write(bodies: readonly Uint8Array[], c: readonly (string | number | null)[]): BatchOutcome[] {
+  const buffers = bodies.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  let outcomes: BatchOutcome[];
+  try {
+    outcomes = commitBatches(buffers, c);
+  } catch (e) {
+    outcomes = buffers.map((_, batch) => {
+      if (buffers.length === 1) return { error: (e as Error).message };
+      try {
+        return commitBatches(buffers, c, batch)[batch] as WriteResult;
+      } catch (alone) {
+        return { error: (alone as Error).message };
+      }
+    });
   }
   for (const b of bodies) writtenSinceCheckpoint += b.byteLength;
   if (writtenSinceCheckpoint >= WAL_RESTART_BYTES) {
@@ -87,7 +113,7 @@ function write(bodies: readonly Uint8Array[], c: readonly (string | number | nul
       }
     }
   }
-  return results;
+  return outcomes;
 }
 
 function handle(req: Exclude<WriterRequest, { op: 'close' }>): unknown {

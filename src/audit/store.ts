@@ -71,6 +71,7 @@ export interface AuditStore {
  * API server sent: nothing is parsed or serialised again to store it.
  */
 export interface EventBatch {
+  /** the request body; a store may take over its memory (the SQLite store moves it to its writer thread), so it is not read after `write` */
   body: Buffer;
   events: readonly ScannedEvent[];
 }
@@ -110,15 +111,16 @@ export function eventDetector(opts: DetectOptions | undefined): (body: Buffer, e
 }
 
 /**
- * Group commit: `commit` writes several batches in one transaction and returns each one's result. Batches
- * that arrive while transactions run (or in the same turn of the event loop) wait and go together into
- * the next one. Up to `depth` groups are handed to `commit` at once: with 2, the SQLite writer thread
- * finds the next group queued when it finishes a COMMIT instead of waiting for this thread to send it
- * (the transactions still run one after the other there). When a group fails, its batches are retried
- * one per transaction, so a batch that cannot be written fails alone instead of failing every batch it
- * was grouped with.
+ * Group commit: `commit` writes several batches in one transaction and returns each one's result (or the
+ * error that batch alone failed with). Batches that arrive while transactions run (or in the same turn
+ * of the event loop) wait and go together into the next one. Up to `depth` groups are handed to `commit`
+ * at once: the SQLite writer thread then finds the next group queued when it finishes a COMMIT instead of
+ * waiting for this thread to send it (the transactions still run one after the other there). When a
+ * whole group fails, its batches are retried one per transaction (`retryAlone`), so a batch that cannot
+ * be written fails alone instead of failing every batch it was grouped with; the SQLite store retries in
+ * its writer thread instead (its bodies were handed over to that thread).
  */
-export function groupCommit(commit: (writes: readonly EventBatch[]) => Promise<WriteResult[]>, depth = 1): AuditStore['write'] {
+export function groupCommit(commit: (writes: readonly EventBatch[]) => Promise<(WriteResult | Error)[]>, { depth = 1, retryAlone = true } = {}): AuditStore['write'] {
   let queue: { write: EventBatch; resolve: (r: WriteResult) => void; reject: (e: unknown) => void }[] = [];
   let running = 0;
   let scheduled = false;
@@ -137,13 +139,17 @@ export function groupCommit(commit: (writes: readonly EventBatch[]) => Promise<W
     running++;
     try {
       const results = await commit(group.map((g) => g.write));
-      group.forEach((g, i) => g.resolve(results[i] as WriteResult));
+      group.forEach((g, i) => {
+        const r = results[i];
+        if (r === undefined || r instanceof Error) g.reject(r ?? new Error('the store gave no result for the batch'));
+        else g.resolve(r);
+      });
     } catch (e) {
-      if (group.length === 1) group[0]?.reject(e);
+      if (group.length === 1 || !retryAlone) for (const g of group) g.reject(e);
       else {
         for (const g of group) {
           await commit([g.write]).then(
-            ([r]) => g.resolve(r as WriteResult),
+            ([r]) => (r === undefined || r instanceof Error ? g.reject(r ?? new Error('the store gave no result for the batch')) : g.resolve(r)),
             (err: unknown) => g.reject(err),
           );
         }

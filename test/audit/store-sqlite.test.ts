@@ -84,6 +84,23 @@ describe('SQLite store', () => {
     await store.close();
   });
 
+  it('a body that alone holds its memory is moved to the writer thread, one that shares it is copied; both are stored', async () => {
+    const store = await openSqliteStore(join(dir, 'handover.db'));
+    const own = eventBatch(events.slice(0, 20).map((e, i) => ({ ...e, auditID: `own-${i}` })));
+    const shared = eventBatch(events.slice(0, 20).map((e, i) => ({ ...e, auditID: `shared-${i}` })));
+    // the shared body is a view into a larger buffer, as a chunk of a socket's read buffer would be
+    const larger = Buffer.alloc(shared.body.length + 64, 0x20);
+    shared.body.copy(larger, 32);
+    const view = larger.subarray(32, 32 + shared.body.length);
+    expect(own.body.buffer.byteLength).toBe(own.body.length);
+    const [a, b] = await Promise.all([store.write(own), store.write({ body: view, events: shared.events })]);
+    expect([a.inserted, b.inserted]).toEqual([20, 20]);
+    expect(own.body.length).toBe(0);
+    expect(view.toString()).toBe(shared.body.toString());
+    expect((await store.keys()).size).toBe(40);
+    await store.close();
+  });
+
   it('dedupes a retried batch by (auditID, stage); two requests that share an auditID at different times are both kept', async () => {
     const store = await openSqliteStore(join(dir, 'dedupe.db'));
     const first = { ...(events[0] as AuditEvent), auditID: 'client-chosen-id' };
