@@ -1,6 +1,7 @@
 /**
- * `audit serve` under load: the real CLI in a child process, first with SQLite (WAL, fsynced before each answer;
- * the target), then with a real PostgreSQL server started here (figures only, when the Debian package
+ * `audit serve` under load: the real CLI as installed (bin/kubeward.js: the compiled JS that `npm run
+ * bench` builds first, not the TypeScript sources through tsx) in a child process, first with SQLite (WAL,
+ * fsynced before each answer; the target), then with a real PostgreSQL server started here (figures only, when the Debian package
  * `postgresql` is installed). This process posts EventList batches of 100 events of the k8s-1.20-lab log
  * over HTTPS with a client certificate on loopback, each event with a new random auditID and the current
  * time as the API server sends them. Bodies are the lab events' JSON (serialised and encoded once) with
@@ -115,7 +116,7 @@ interface Figures {
 
 async function load(label: string, storeSpec: string): Promise<Figures> {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const child = spawn(process.execPath, ['--import', 'tsx', `${REPO}src/cli/entry.ts`, 'audit', 'serve', '--listen', `127.0.0.1:${port}`, '--tls-cert', serverCert.cert, '--tls-key', serverCert.key, '--client-ca', ca.cert, '--store', storeSpec], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [`${REPO}bin/kubeward.js`, 'audit', 'serve', '--listen', `127.0.0.1:${port}`, '--tls-cert', serverCert.cert, '--tls-key', serverCert.key, '--client-ca', ca.cert, '--store', storeSpec], { stdio: ['ignore', 'ignore', 'pipe'] });
   await new Promise<void>((resolve, reject) => {
     let err = '';
     child.stderr.on('data', (d: Buffer) => {
