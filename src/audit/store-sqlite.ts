@@ -102,7 +102,8 @@ function flatten(writes: readonly EventBatch[], wanted: (body: Buffer, e: Scanne
 /**
  * What the writer thread is asked, one request at a time. `write` is a whole group in one transaction:
  * the events inserted (duplicates of a stored request key ignored, store.ts), detection run on the new ones,
- * their alerts inserted, COMMIT (the fsync); it answers each batch's WriteResult.
+ * their alerts inserted, COMMIT (synced by writerClient before the answer is passed on); it answers each
+ * batch's outcome, the group's batches retried one per transaction when the group's failed.
  */
 export type WriterRequest = { op: 'write'; bodies: Uint8Array[]; columns: Column[] } | { op: 'prune'; retention: Retention; now: number } | { op: 'close' };
 /** What the writer answers for each batch of a `write`: its counts, or why it alone could not be written. */
