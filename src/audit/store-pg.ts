@@ -11,7 +11,7 @@
 import pg from 'pg';
 import type { Alert, DetectOptions } from './detect.js';
 import type { AuditEvent } from './read-types.js';
-import { detectionPrefilter, eventDetector, groupCommit, keyOf, sinceMs, untilMs, type AuditStore, type SelectedRow, type EventFilter, type Retention, type StoredEvent } from './store.js';
+import { detectionPrefilter, eventDetector, groupCommit, keyOf, sinceMs, untilMs, type AuditStore, type EventBatch, type SelectedRow, type EventFilter, type Retention, type StoredEvent, type WriteResult } from './store.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS audit_events (
@@ -92,63 +92,75 @@ export async function openPostgresStore(url: string, detectOptions?: DetectOptio
     }
     return parts.length ? `WHERE ${parts.join(' AND ')}` : '';
   };
+  /** The batches in one transaction: each one's counts. */
+  const commitGroup = async (writes: readonly EventBatch[]): Promise<WriteResult[]> => {
+    // the event's text as sent
+    const rows = writes.flatMap((w) => w.events.map((e) => ({ ...e, text: w.body.toString('utf8', e.start, e.end) })));
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const inserted: { time_ms: string; audit_id: string; stage: string }[] = [];
+      for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+        const chunk = rows.slice(i, i + ROWS_PER_INSERT);
+        const res = await client.query<{ time_ms: string; audit_id: string; stage: string }>(
+          insertEventsSql(chunk.length),
+          chunk.flatMap((r) => [column(r.auditID), column(r.stage), column(r.time), r.timeMs, column(r.user), column(r.verb), column(r.resource), column(r.namespace), column(r.name), r.code, r.text]),
+        );
+        inserted.push(...res.rows);
+      }
+      // the request key; pg returns a BIGINT as its decimal text
+      const fresh = new Set(inserted.map((r) => keyOf(`${r.time_ms}\u0000${r.audit_id}`, r.stage)));
+      // (rule, auditID) -> the alert and the batch it belongs to; the first raised in the group wins
+      const alerts = new Map<string, { alert: Alert; timeMs: number; batch: number }>();
+      let next = 0;
+      const results = writes.map((w, batch) => {
+        const result = { inserted: 0, duplicates: 0, alerts: 0 };
+        for (const e of w.events) {
+          const row = rows[next++];
+          // a key repeated in the group is new only the first time
+          if (!row || !fresh.delete(keyOf(`${row.timeMs}\u0000${row.auditID}`, row.stage))) {
+            result.duplicates++;
+            continue;
+          }
+          result.inserted++;
+          for (const alert of wanted(w.body, e) ? detect(w.body, e) : []) {
+            const key = keyOf(alert.rule, alert.auditID);
+            if (!alerts.has(key)) alerts.set(key, { alert, timeMs: row.timeMs, batch });
+          }
+        }
+        return result;
+      });
+      if (alerts.size > 0) {
+        const list = [...alerts.values()];
+        const stored = await client.query<{ rule: string; audit_id: string }>(
+          `INSERT INTO audit_alerts (rule, severity, audit_id, time_ms, alert) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[]) ON CONFLICT (rule, audit_id) DO NOTHING RETURNING rule, audit_id`,
+          [list.map((x) => x.alert.rule), list.map((x) => x.alert.severity), list.map((x) => x.alert.auditID), list.map((x) => x.timeMs), list.map((x) => JSON.stringify(x.alert))],
+        );
+        for (const r of stored.rows) {
+          const owner = results[alerts.get(keyOf(r.rule, r.audit_id))?.batch ?? -1];
+          if (owner) owner.alerts++;
+        }
+      }
+      await client.query('COMMIT');
+      return results;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
+  };
   return {
     // One writer: the batches that arrive while a transaction runs go together into the next one.
     write: groupCommit(async (writes) => {
-      // the event's text as sent
-      const rows = writes.flatMap((w) => w.events.map((e) => ({ ...e, text: w.body.toString('utf8', e.start, e.end) })));
-      const client = await pool.connect();
       try {
-        await client.query('BEGIN');
-        const inserted: { time_ms: string; audit_id: string; stage: string }[] = [];
-        for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-          const chunk = rows.slice(i, i + ROWS_PER_INSERT);
-          const res = await client.query<{ time_ms: string; audit_id: string; stage: string }>(
-            insertEventsSql(chunk.length),
-            chunk.flatMap((r) => [column(r.auditID), column(r.stage), column(r.time), r.timeMs, column(r.user), column(r.verb), column(r.resource), column(r.namespace), column(r.name), r.code, r.text]),
-          );
-          inserted.push(...res.rows);
-        }
-        // the request key; pg returns a BIGINT as its decimal text
-        const fresh = new Set(inserted.map((r) => keyOf(`${r.time_ms}\u0000${r.audit_id}`, r.stage)));
-        // (rule, auditID) -> the alert and the batch it belongs to; the first raised in the group wins
-        const alerts = new Map<string, { alert: Alert; timeMs: number; batch: number }>();
-        let next = 0;
-        const results = writes.map((w, batch) => {
-          const result = { inserted: 0, duplicates: 0, alerts: 0 };
-          for (const e of w.events) {
-            const row = rows[next++];
-            // a key repeated in the group is new only the first time
-            if (!row || !fresh.delete(keyOf(`${row.timeMs}\u0000${row.auditID}`, row.stage))) {
-              result.duplicates++;
-              continue;
-            }
-            result.inserted++;
-            for (const alert of wanted(w.body, e) ? detect(w.body, e) : []) {
-              const key = keyOf(alert.rule, alert.auditID);
-              if (!alerts.has(key)) alerts.set(key, { alert, timeMs: row.timeMs, batch });
-            }
-          }
-          return result;
-        });
-        if (alerts.size > 0) {
-          const list = [...alerts.values()];
-          const stored = await client.query<{ rule: string; audit_id: string }>(
-            `INSERT INTO audit_alerts (rule, severity, audit_id, time_ms, alert) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[]) ON CONFLICT (rule, audit_id) DO NOTHING RETURNING rule, audit_id`,
-            [list.map((x) => x.alert.rule), list.map((x) => x.alert.severity), list.map((x) => x.alert.auditID), list.map((x) => x.timeMs), list.map((x) => JSON.stringify(x.alert))],
-          );
-          for (const r of stored.rows) {
-            const owner = results[alerts.get(keyOf(r.rule, r.audit_id))?.batch ?? -1];
-            if (owner) owner.alerts++;
-          }
-        }
-        await client.query('COMMIT');
-        return results;
+        return await commitGroup(writes);
       } catch (e) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw e;
-      } finally {
-        client.release();
+        if (writes.length === 1) throw e;
+        // each batch in a transaction of its own, so a batch that cannot be written fails alone
+        const outcomes: (WriteResult | Error)[] = [];
+        for (const w of writes) outcomes.push(await commitGroup([w]).then(([r]) => r ?? new Error('no result for the batch'), (err: unknown) => (err instanceof Error ? err : new Error(String(err)))));
+        return outcomes;
       }
     }),
     async events(f) {

@@ -361,15 +361,15 @@ export async function openSqliteStore(path: string, detect?: DetectOptions): Pro
     throw e;
   }
   const wanted = detectionPrefilter(detect);
-  // Three groups at the writer: it starts the next one as soon as a COMMIT ends, while the last one waits
-  // for its WAL sync (measured: 18.2-18.4k events/s against 17.5-18.0k with two).
+  // Three groups under way: the writer starts the next one as soon as a COMMIT ends, while earlier ones
+  // wait for their WAL sync (measured: 18.2-18.4k events/s against 17.5-18.0k with two; six or eight
+  // measured the same as three). The writer retries a failed group's batches alone (it holds the bodies).
   const writeGroup = groupCommit(
     async (writes) => {
       const outcomes = await writer.call<BatchOutcome[]>({ op: 'write', bodies: writes.map((w) => w.body), columns: flatten(writes, wanted) }, ownMemory(writes));
       return outcomes.map((o) => ('error' in o ? new Error(o.error) : o));
     },
-    // the writer retries a failed group's batches alone (their bodies were handed over to it)
-    { depth: 3, retryAlone: false },
+    3,
   );
   return {
     ...sqliteQueries(db),

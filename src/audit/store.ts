@@ -111,16 +111,15 @@ export function eventDetector(opts: DetectOptions | undefined): (body: Buffer, e
 }
 
 /**
- * Group commit: `commit` writes several batches in one transaction and returns each one's result (or the
- * error that batch alone failed with). Batches that arrive while transactions run (or in the same turn
- * of the event loop) wait and go together into the next one. Up to `depth` groups are handed to `commit`
- * at once: the SQLite writer thread then finds the next group queued when it finishes a COMMIT instead of
- * waiting for this thread to send it (the transactions still run one after the other there). When a
- * whole group fails, its batches are retried one per transaction (`retryAlone`), so a batch that cannot
- * be written fails alone instead of failing every batch it was grouped with; the SQLite store retries in
- * its writer thread instead (its bodies were handed over to that thread).
+ * Group commit: `commit` writes several batches in one transaction and returns each one's result, or the
+ * error that batch failed with (a store whose group transaction fails writes its batches again one per
+ * transaction, so a batch that cannot be written fails alone: the SQLite writer thread, which holds the
+ * bodies, and the PostgreSQL store each do). Batches that arrive while transactions run (or in the same
+ * turn of the event loop) wait and go together into the next one. Up to `depth` groups are handed to
+ * `commit` at once: the SQLite writer thread then finds the next group queued when it finishes a COMMIT
+ * instead of waiting for this thread to send it (the transactions still run one after the other there).
  */
-export function groupCommit(commit: (writes: readonly EventBatch[]) => Promise<(WriteResult | Error)[]>, { depth = 1, retryAlone = true } = {}): AuditStore['write'] {
+export function groupCommit(commit: (writes: readonly EventBatch[]) => Promise<(WriteResult | Error)[]>, depth = 1): AuditStore['write'] {
   let queue: { write: EventBatch; resolve: (r: WriteResult) => void; reject: (e: unknown) => void }[] = [];
   let running = 0;
   let scheduled = false;
@@ -145,15 +144,8 @@ export function groupCommit(commit: (writes: readonly EventBatch[]) => Promise<(
         else g.resolve(r);
       });
     } catch (e) {
-      if (group.length === 1 || !retryAlone) for (const g of group) g.reject(e);
-      else {
-        for (const g of group) {
-          await commit([g.write]).then(
-            ([r]) => (r === undefined || r instanceof Error ? g.reject(r ?? new Error('the store gave no result for the batch')) : g.resolve(r)),
-            (err: unknown) => g.reject(err),
-          );
-        }
-      }
+      // the store could not write at all (its connection or thread is gone)
+      for (const g of group) g.reject(e);
     }
     running--;
     schedule();

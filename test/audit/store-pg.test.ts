@@ -76,6 +76,26 @@ describe('PostgreSQL store', () => {
     expect((await store.keys()).size).toBe(before);
   });
 
+  it('group commit: concurrent batches answered with their own counts; a batch that fails fails alone', async () => {
+    const before = (await store.keys()).size;
+    const fresh = events.slice(0, 30).map((e, i) => ({ ...e, auditID: `pg-group-${i}` }));
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    await db.query("CREATE FUNCTION refuse_group() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused by trigger'; END $$ LANGUAGE plpgsql");
+    await db.query("CREATE TRIGGER refuse_group BEFORE INSERT ON audit_events FOR EACH ROW WHEN (NEW.audit_id = 'pg-group-15') EXECUTE FUNCTION refuse_group()");
+    try {
+      // written in the same turn: one group, one transaction, which the trigger fails
+      const outcomes = await Promise.all([fresh.slice(0, 10), fresh.slice(10, 20), fresh.slice(20, 30)].map((b) => store.write(eventBatch(b)).then((r) => r.inserted, (e: Error) => e.message)));
+      expect(outcomes).toEqual([10, 'refused by trigger', 10]);
+    } finally {
+      await db.query('DROP TRIGGER refuse_group ON audit_events');
+      await db.end();
+    }
+    const keys = await store.keys();
+    expect(keys.size).toBe(before + 20);
+    expect(fresh.slice(10, 20).some((e) => keys.has(`${e.auditID}\u0000${e.stage ?? ''}`))).toBe(false);
+  });
+
   it('an event holding \\u0000 (valid JSON that jsonb would refuse) is stored and read back as sent', async () => {
     const nul = { ...(events[0] as AuditEvent), auditID: 'nul-0', userAgent: 'curl\u0000evil', objectRef: { resource: 'secrets', namespace: 'default', name: 'a\u0000b' } };
     const batch = eventBatch([nul]);
