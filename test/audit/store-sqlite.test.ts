@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectEvents } from '../../src/audit/detect.js';
 import { readAuditEvents } from '../../src/audit/read.js';
 import type { AuditEvent } from '../../src/audit/read-types.js';
-import { openSqliteStore, PAGE_SIZE } from '../../src/audit/store-sqlite.js';
+import { openSqliteQueries, openSqliteStore, PAGE_SIZE } from '../../src/audit/store-sqlite.js';
+import type { AuditQueries, EventFilter, StoredEvent } from '../../src/audit/store.js';
 import { eventBatch } from './serve-helpers.js';
 
 const LAB = new URL('../fixtures/audit/k8s-1.20-lab/dev-audit.log', import.meta.url).pathname;
@@ -20,6 +21,38 @@ beforeAll(async () => {
   for await (const e of readAuditEvents([LAB])) events.push(e);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** What a query by user must answer: the events of a query without the user, filtered here. */
+async function expectSameByUser(q: AuditQueries, users: string[]): Promise<void> {
+  const key = (e: StoredEvent) => `${e.auditID} ${e.stage}`;
+  const alerted = await q.alerts({});
+  const rule = alerted[0]?.rule ?? '';
+  expect(rule).not.toBe('');
+  const all = await q.events({});
+  const since = all[Math.floor(all.length / 3)]?.time ?? '';
+  const until = all[Math.floor((2 * all.length) / 3)]?.time ?? '';
+  for (const user of users) {
+    const filters: [EventFilter, (e: StoredEvent) => boolean][] = [
+      [{}, () => true],
+      [{ verb: 'get' }, (e) => e.verb === 'get'],
+      // the store compares times in ms (time_ms)
+      [{ since, until }, (e) => Date.parse(e.time) >= Date.parse(since) && Date.parse(e.time) <= Date.parse(until)],
+      [{ rule }, (e) => alerted.some((a) => a.rule === rule && a.auditID === e.auditID)],
+    ];
+    for (const [f, keep] of filters) {
+      const expected = all.filter((e) => e.user === user && keep(e)).map(key);
+      expect((await q.events({ ...f, user })).map(key), `${user} ${JSON.stringify(f)}`).toEqual(expected);
+      expect((await q.events({ ...f, user, limit: 3 })).map(key)).toEqual(expected.slice(0, 3));
+    }
+  }
+}
+
+const count = (path: string, sql: string) => {
+  const db = new Database(path, { readonly: true });
+  const n = db.prepare(sql).pluck().get() as number;
+  db.close();
+  return n;
+};
 
 describe('SQLite store', () => {
   it('the database is in WAL mode (synchronous is per connection: set by each connection)', async () => {
@@ -207,6 +240,72 @@ describe('SQLite store', () => {
     // without a short wait for readers, a RESTART here waited busy_timeout (5 s) for the reader
     expect(slowest).toBeLessThan(2000);
   }, 180_000);
+
+  it('by user: the writer adds the events to audit_events_by_user in arrears; a query reads them and those not added yet', async () => {
+    const path = join(dir, 'by-user.db');
+    const store = await openSqliteStore(path);
+    const users = [...new Set(events.map((e) => e.user?.username ?? ''))];
+    await store.write(eventBatch(events.slice(0, 1200)));
+    // a group's transaction adds the events written since when BY_USER_EVERY_MS (100 ms) have passed
+    await new Promise((r) => setTimeout(r, 150));
+    await store.write(eventBatch(events.slice(1200)));
+    expect(count(path, 'SELECT count(*) FROM audit_events_by_user')).toBe(events.length);
+    expect(count(path, "SELECT value FROM audit_state WHERE name = 'by_user_through'")).toBe(count(path, 'SELECT max(id) FROM audit_events'));
+    await expectSameByUser(store, users);
+    // the events after by_user_through are read by id: as the last ones are before the writer adds them
+    const db = new Database(path);
+    db.exec("DELETE FROM audit_events_by_user WHERE id > 1000; UPDATE audit_state SET value = 1000 WHERE name = 'by_user_through'");
+    db.close();
+    await expectSameByUser(store, users);
+    await store.close();
+  });
+
+  it('a store an older kubeward wrote (an index on user): read-only queries by user use the index; opened, every event is added', async () => {
+    const path = join(dir, 'by-user-older.db');
+    const store = await openSqliteStore(path);
+    await store.write(eventBatch(events));
+    await store.close();
+    const older = new Database(path);
+    older.exec('DROP TABLE audit_events_by_user; DROP TABLE audit_state; CREATE INDEX audit_events_user ON audit_events (user, time_ms)');
+    older.close();
+    const users = [...new Set(events.map((e) => e.user?.username ?? ''))];
+    const readOnly = openSqliteQueries(path);
+    await expectSameByUser(readOnly, users);
+    await readOnly.close();
+    const reopened = await openSqliteStore(path);
+    expect(count(path, 'SELECT count(*) FROM audit_events_by_user')).toBe(events.length);
+    expect(count(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'audit_events_user'")).toBe(0);
+    await expectSameByUser(reopened, users);
+    await reopened.close();
+  });
+
+  it('retention that removes the newest events: their ids come again, and the new events are found by user', async () => {
+    const path = join(dir, 'by-user-prune.db');
+    const store = await openSqliteStore(path);
+    await store.write(eventBatch(events.slice(0, 600)));
+    await new Promise((r) => setTimeout(r, 150));
+    await store.write(eventBatch(events.slice(600, 1200)));
+    expect(count(path, "SELECT value FROM audit_state WHERE name = 'by_user_through'")).toBe(1200);
+    // every event is older than a day: all go, with their rows in audit_events_by_user
+    expect(await store.prune({ maxAgeDays: 1 }, Date.parse('2026-11-30T00:00:00Z'))).toBe(1200);
+    expect(count(path, 'SELECT count(*) FROM audit_events_by_user')).toBe(0);
+    const later = events.slice(0, 300).map((e, i) => ({ ...e, auditID: `later-${i}` }));
+    await store.write(eventBatch(later));
+    expect(count(path, 'SELECT max(id) FROM audit_events')).toBe(300);
+    const user = later[0]?.user?.username ?? '';
+    expect((await store.events({ user })).map((e) => e.auditID)).toEqual((await store.events({})).filter((e) => e.user === user).map((e) => e.auditID));
+    expect((await store.events({ user })).length).toBe(later.filter((e) => e.user?.username === user).length);
+    await new Promise((r) => setTimeout(r, 150));
+    await store.write(eventBatch(events.slice(300, 310)));
+    expect(count(path, 'SELECT count(*) FROM audit_events_by_user')).toBe(310);
+    // retention by size deletes their rows in audit_events_by_user with them
+    await store.write(eventBatch(events.slice(310)));
+    await store.prune({ maxMb: 1 });
+    await new Promise((r) => setTimeout(r, 150));
+    await store.write(eventBatch(events.slice(0, 1).map((e) => ({ ...e, auditID: 'last' }))));
+    expect(count(path, 'SELECT count(*) FROM audit_events_by_user')).toBe(count(path, 'SELECT count(*) FROM audit_events'));
+    await store.close();
+  });
 
   it('retention by age and by size removes the oldest events first', async () => {
     const store = await openSqliteStore(join(dir, 'retention.db'));
