@@ -47,9 +47,9 @@ const insertAlert = db.prepare('INSERT OR IGNORE INTO audit_alerts (rule, severi
 /**
  * How often a group's transaction also adds the events written since to audit_events_by_user
  * (store-sqlite.ts): a query by user looks up at most that long's events by id (2,000 at 20,000 events/s),
- * and one group in that time takes longer (in the bench, 6 ms for 1,600 events); the pages it writes are a
- * few per user whatever the period (0.3 KB per event to the WAL every 13 groups, where an index updated at
- * each insert wrote 1.4 KB).
+ * and one group in that time takes longer (in the bench, 6 ms for 1,600 events); each time it writes a few
+ * pages per user (0.3 KB per event to the WAL done every 13 groups, where an index updated at each insert
+ * wrote 1.4 KB).
  */
 const BY_USER_EVERY_MS = 100;
 const indexByUser = byUserIndexer(db);
